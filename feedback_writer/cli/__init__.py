@@ -1,0 +1,122 @@
+"""Provides the ``feedback-writer`` command line: a lazy click group.
+
+Subcommands live in their own modules and are imported only when invoked, so that
+``feedback-writer --help`` never imports litellm, textual or pydantic-heavy code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from feedback_writer import __version__
+from feedback_writer.cli._common import common_options, make_context
+from feedback_writer.errors import FeedbackWriterError
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("feedback_writer.cli.demo_cmd", "demo", "Try it: sample notes mapped and drafted offline."),
+    "notes": ("feedback_writer.cli.notes_cmd", "notes", "Add, import, list and remove notes."),
+    "map": ("feedback_writer.cli.map_cmd", "map_command", "Map notes to ladder expectations."),
+    "evidence": ("feedback_writer.cli.map_cmd", "evidence", "Confirm, reject or add evidence; coverage."),
+    "draft": ("feedback_writer.cli.draft_cmd", "draft", "Draft feedback for a person (offline or model)."),
+    "review": ("feedback_writer.cli.review_cmd", "review", "Edit the latest draft in $EDITOR."),
+    "approve": ("feedback_writer.cli.review_cmd", "approve", "Approve a section (policy 'review')."),
+    "export": ("feedback_writer.cli.review_cmd", "export", "Export reviewed feedback (md, txt, json)."),
+    "people": ("feedback_writer.cli.people_cmd", "people", "List people; set level, target and mode."),
+    "ladder": ("feedback_writer.cli.ladder_cmd", "ladder", "Show, validate, import and copy ladders."),
+    "prompts": ("feedback_writer.cli.prompts_cmd", "prompts", "Copy, render and check prompt templates."),
+    "eval": ("feedback_writer.cli.eval_cmd", "eval_group", "Measure mapping quality on labelled notes."),
+    "config": ("feedback_writer.cli.config_cmd", "config", "Show effective settings and their origin."),
+    "tui": ("feedback_writer.cli.tui_cmd", "tui", "Open the terminal UI (also: no command)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        try:
+            command = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:  # not built yet: say so instead of a traceback
+                return _unavailable(cmd_name)
+            raise
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _unavailable(name: str) -> click.Command:
+    @click.command(name, context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args: Any) -> None:
+        raise click.ClickException(f"'{name}' is not available in this version yet")
+
+    return command
+
+
+EPILOG = """\b
+Typical session:
+  feedback-writer notes import --person "Ana" notes.md
+  feedback-writer map --person "Ana"
+  feedback-writer draft --person "Ana" --level mid --target senior
+  feedback-writer review --person "Ana"        # a human edits every section
+  feedback-writer export --person "Ana" -o ana.md
+
+With no model configured everything runs offline; set one with --model or
+FEEDBACK_WRITER_MODEL (keys come from the provider's own environment variable).
+"""
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="feedback-writer")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file to use instead of the default.")
+@common_options
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None, **common: Any) -> None:
+    """Turn raw notes about an engineer's work into review feedback grounded in a career
+    ladder. With no command, opens the terminal UI."""
+    make_context(ctx, config_file=config_file, **common)
+    if ctx.invoked_subcommand is None:
+        from feedback_writer.cli.tui_cmd import run_tui
+
+        run_tui(ctx.obj)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: user errors become one clean message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="feedback-writer", standalone_mode=False)
+    except FeedbackWriterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

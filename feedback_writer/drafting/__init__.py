@@ -1,0 +1,1 @@
+"""Provides drafting: the draft model, prompt templates, the offline and model drafters."""

@@ -1,0 +1,1 @@
+"""Provides the workspace: a SQLite database owned by :mod:`.repository`."""
