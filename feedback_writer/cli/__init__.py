@@ -7,7 +7,6 @@ Subcommands live in their own modules and are imported only when invoked, so tha
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
@@ -53,6 +52,14 @@ class LazyGroup(click.Group):
             raise
         assert isinstance(command, click.Command)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """User errors become one clean message and the error's exit code."""
+        try:
+            return super().invoke(ctx)
+        except FeedbackWriterError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
@@ -103,20 +110,5 @@ def cli(ctx: click.Context, config_file: str | None, **common: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors become one clean message and an exit code."""
-    try:
-        cli.main(args=argv, prog_name="feedback-writer", standalone_mode=False)
-    except FeedbackWriterError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    """Console entry point."""
+    cli.main(args=argv, prog_name="feedback-writer")
