@@ -1,0 +1,1 @@
+"""Provides the offline note-to-ladder matcher (``matcher``) and its evaluation (``evaluate``)."""

@@ -1,0 +1,174 @@
+"""Provides the matcher's text analysis: tokens, a light stemmer, and the generic lexicon.
+
+Everything here is ladder-independent. The lexicon (stopwords, concept groups, polarity cues,
+non-work cues, scope cues) is a data file, ``data/lexicon.yaml``, read once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.yaml"
+
+# Longest phrase the lexicon may hold, in tokens; phrase lookups try every length up to it.
+MAX_PHRASE = 4
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# "didn't" keeps its negation as a token of its own ("did", "n't"); other clitics ('s, 're)
+# carry no meaning for matching and go.
+_NEGATION = re.compile(r"n't\b")
+_CLITIC = re.compile(r"'(?:s|re|ve|ll|d|m)\b")
+_TOKEN = re.compile(r"n't|[a-z0-9]+(?:[-/][a-z0-9]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; hyphenated and slashed compounds stay whole ("on-call")."""
+    text = text.lower().translate(_APOSTROPHES)
+    text = _NEGATION.sub(" n't", text)
+    text = _CLITIC.sub("", text)
+    return _TOKEN.findall(text)
+
+
+def split_compounds(toks: list[str]) -> list[str]:
+    """Each compound followed by its parts, so "on-call" also meets "on call" and "call"."""
+    out: list[str] = []
+    for t in toks:
+        out.append(t)
+        if "-" in t or "/" in t:
+            out.extend(p for p in re.split(r"[-/]", t) if p)
+    return out
+
+
+_VOWELS = set("aeiouy")
+_DOUBLE_KEEP = set("lsz")
+
+
+def _has_vowel(s: str) -> bool:
+    return any(c in _VOWELS for c in s)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix stripper: conflates inflections ("tests", "testing", "tested").
+
+    Porter-like but smaller; stems need not be words, only agree between a note and a ladder.
+    """
+    w = word
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    # British and American spellings meet: "optimise" / "optimize".
+    w = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix, repl, min_stem in (
+        ("izations", "iz", 3),
+        ("ization", "iz", 3),
+        ("ations", "at", 3),
+        ("ation", "at", 3),
+        ("ability", "abl", 3),
+        ("ibility", "ibl", 3),
+        ("ments", "", 4),
+        ("ment", "", 4),
+        ("ness", "", 3),
+        ("ingly", "", 3),
+        ("edly", "", 3),
+        ("ing", "", 3),
+        ("ed", "", 3),
+        ("ly", "", 4),
+        ("ity", "", 4),
+        ("ful", "", 4),
+    ):
+        if w.endswith(suffix):
+            base = w[: -len(suffix)]
+            if len(base) >= min_stem and _has_vowel(base):
+                w = base + repl
+            break
+    if w.endswith("e") and len(w) >= 3:
+        w = w[:-1]
+    if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in _VOWELS and w[-1] not in _DOUBLE_KEEP:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The generic word lists, with phrases as tuples of tokens (stemmed where matching is)."""
+
+    stopwords: frozenset[str]
+    concepts: dict[tuple[str, ...], tuple[str, ...]]
+    """Stemmed phrase -> concept names it stands for."""
+    negative_cues: dict[tuple[str, ...], float]
+    positive_overrides: frozenset[tuple[str, ...]]
+    non_work: frozenset[tuple[str, ...]]
+    scope: dict[tuple[str, ...], float]
+
+
+def _phrase(entry: str) -> tuple[str, ...]:
+    return tuple(tokens(str(entry)))
+
+
+def _stemmed(entry: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in tokens(str(entry)))
+
+
+def parse_lexicon(data: dict[str, object]) -> Lexicon:
+    """Build a :class:`Lexicon` from the mapping a lexicon file holds."""
+
+    def seq(key: str) -> list[str]:
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            raise ValueError(f"lexicon: '{key}' must be a list")
+        return [str(v) for v in value]
+
+    def weights(key: str) -> dict[str, float]:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise ValueError(f"lexicon: '{key}' must be a mapping")
+        return {str(k): float(v) for k, v in value.items()}
+
+    concepts: dict[tuple[str, ...], list[str]] = {}
+    groups = data.get("concepts") or {}
+    if not isinstance(groups, dict):
+        raise ValueError("lexicon: 'concepts' must be a mapping of name to list")
+    for name, members in groups.items():
+        for member in members:
+            key = _stemmed(member)
+            if key and len(key) <= MAX_PHRASE:
+                concepts.setdefault(key, []).append(f"@{name}")
+    return Lexicon(
+        stopwords=frozenset(seq("stopwords")),
+        concepts={k: tuple(dict.fromkeys(v)) for k, v in concepts.items()},
+        negative_cues={_phrase(k): v for k, v in weights("negative_cues").items()},
+        positive_overrides=frozenset(_phrase(p) for p in seq("positive_overrides")),
+        non_work=frozenset(_phrase(p) for p in seq("non_work")),
+        scope={_phrase(k): v for k, v in weights("scope").items()},
+    )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with the package."""
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    return parse_lexicon(data)
+
+
+def find_phrases(toks: list[str], table: dict[tuple[str, ...], float] | frozenset[tuple[str, ...]]
+                 ) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Every (start, end, phrase) of ``toks`` that the table holds, longest first per start."""
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    n = len(toks)
+    for i in range(n):
+        for size in range(min(MAX_PHRASE, n - i), 0, -1):
+            key = tuple(toks[i : i + size])
+            if key in table:
+                found.append((i, i + size, key))
+    return found

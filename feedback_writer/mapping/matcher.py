@@ -1,0 +1,315 @@
+"""Provides the offline note-to-ladder matcher: ranked expectations with score and polarity.
+
+The technique (measured in ``bench/mapping_quality.py``, described in ``docs/matching.md``):
+
+* text analysis from ``_text``: tokens, a light stemmer, adjacent-word bigrams, and the
+  generic lexicon's concept groups ("playbook" and "runbook" share ``@runbook``);
+* two BM25F indexes built once per ladder: one document per expectation (its text, signals and
+  examples, weighted) and one per competency (name, motto, signals, examples, and every
+  expectation text of the competency, which gives a texts-only ladder a broader vocabulary);
+* an expectation's score is its own BM25F score plus a share of its competency's;
+* generic scope cues ("with guidance", "across teams", "org-wide") nudge the level;
+* no ladder evidence when the best score is below a threshold, raised when the note carries
+  non-work cues (holiday, sick, offsite);
+* polarity from weighted criticism and negation cues, cancelled by phrases that only look
+  negative ("without waiting", "zero downtime").
+
+Nothing here knows a particular ladder: words specific to a ladder live in its file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping._text import (
+    Lexicon,
+    default_lexicon,
+    find_phrases,
+    split_compounds,
+    stem,
+    tokens,
+)
+
+Polarity = Literal["positive", "negative"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One expectation a note shows evidence of."""
+
+    expectation_id: str
+    competency: str
+    level: str
+    score: float
+    """In [0, 1]; higher is a better match. Comparable across notes of one ladder."""
+    polarity: Polarity
+
+
+@dataclass(frozen=True)
+class MatcherOptions:
+    """Tuning knobs; the defaults are the measured best. Benchmarks switch parts off."""
+
+    stemming: bool = True
+    concepts: bool = True
+    concept_weight: float = 0.5
+    bigrams: bool = True
+    bigram_weight: float = 0.5
+    ladder_hints: bool = True
+    """Use the ladder's signals and examples (off: expectation texts and names only)."""
+    competency_weight: float = 0.5
+    scope_weight: float = 0.15
+    k1: float = 1.2
+    b: float = 0.6
+    w_text: float = 3.0
+    w_signals: float = 2.0
+    w_examples: float = 1.0
+    w_comp_name: float = 2.0
+    w_comp_texts: float = 1.0
+    w_comp_hints: float = 0.5
+    abstain_raw: float = 2.0
+    """Raw score below which a note shows no ladder evidence."""
+    non_work_factor: float = 2.5
+    """The threshold is multiplied by this when the note carries non-work cues."""
+    score_scale: float = 4.0
+    """Raw score at which the [0, 1] score is 0.5."""
+
+
+DEFAULT_OPTIONS = MatcherOptions()
+
+
+@dataclass
+class _Index:
+    """BM25F postings: term -> [(document, contribution)], contributions precomputed."""
+
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, docs: list[dict[str, float]], k1: float, b: float) -> _Index:
+        n = len(docs)
+        lengths = [sum(d.values()) for d in docs]
+        avg = (sum(lengths) / n) if n else 1.0
+        df: dict[str, int] = defaultdict(int)
+        for d in docs:
+            for t in d:
+                df[t] += 1
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, d in enumerate(docs):
+            norm = k1 * (1 - b + b * lengths[i] / (avg or 1.0))
+            for t, tf in d.items():
+                idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                postings[t].append((i, idf * tf * (k1 + 1) / (tf + norm)))
+        return cls(dict(postings))
+
+    def score(self, query: dict[str, float]) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for doc, contrib in self.postings.get(term, ()):
+                out[doc] += weight * contrib
+        return out
+
+
+class Matcher:
+    """Ranks a ladder's expectations for a note. Build once per ladder; matching is cheap."""
+
+    def __init__(
+        self,
+        ladder: Ladder,
+        *,
+        min_score: float | None = None,
+        options: MatcherOptions | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.ladder = ladder
+        self.options = opts = options or DEFAULT_OPTIONS
+        self.lexicon = lexicon or default_lexicon()
+        # min_score is on the public [0, 1] scale; the index works on raw BM25 scores.
+        self._abstain_raw = (
+            opts.abstain_raw if min_score is None else self._raw_from_score(min_score)
+        )
+        self.min_score = self._score_from_raw(self._abstain_raw)
+        self._expectations = list(ladder.expectations)
+        self._comp_slugs = [c.slug for c in ladder.competencies]
+        comp_pos = {slug: i for i, slug in enumerate(self._comp_slugs)}
+        self._exp_comp = [comp_pos[e.competency] for e in self._expectations]
+        top = max(len(ladder.level_slugs) - 1, 1)
+        self._exp_level_pos = [ladder.level_index(e.level) / top for e in self._expectations]
+        self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
+        for i, c in enumerate(self._exp_comp):
+            self._exps_of_comp[c].append(i)
+        self._exp_index = _Index.build(
+            [self._expectation_doc(i) for i in range(len(self._expectations))], opts.k1, opts.b
+        )
+        self._comp_index = _Index.build(
+            [self._competency_doc(j) for j in range(len(self._comp_slugs))], opts.k1, opts.b
+        )
+
+    # --- scores on the public scale ---------------------------------------------------
+    def _score_from_raw(self, raw: float) -> float:
+        return raw / (raw + self.options.score_scale) if raw > 0 else 0.0
+
+    def _raw_from_score(self, score: float) -> float:
+        score = min(max(score, 0.0), 0.999999)
+        return score * self.options.score_scale / (1 - score)
+
+    # --- analysis ---------------------------------------------------------------------
+    def terms(self, text: str) -> dict[str, float]:
+        """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
+        opts, lex = self.options, self.lexicon
+        whole = tokens(text)
+        toks = split_compounds(whole)
+        stems = [stem(t) for t in toks] if opts.stemming else toks
+        out: dict[str, float] = {}
+        prev: str | None = None
+        for tok, s in zip(toks, stems, strict=True):
+            if tok in lex.stopwords or tok == "n't" or len(tok) < 2:
+                prev = None
+                continue
+            out[s] = 1.0
+            if opts.bigrams and prev is not None:
+                bigram = f"{prev}_{s}"
+                out[bigram] = max(out.get(bigram, 0.0), opts.bigram_weight)
+            prev = s
+        if opts.concepts:
+            for concept in self._concepts(whole):
+                out[concept] = max(out.get(concept, 0.0), opts.concept_weight)
+        return out
+
+    def _concepts(self, whole: list[str]) -> list[str]:
+        """Concepts of the lexicon a token list names. Compounds count whole ("on-call") or
+        as the phrase of all their parts ("on call"), never by one part: "call" in "on-call"
+        is no decision."""
+        table = self.lexicon.concepts
+        keyed = [stem(t) for t in whole]
+        found = [table[p] for _, _, p in find_phrases(keyed, table)]
+        for t in whole:
+            if "-" in t or "/" in t:
+                parts = tuple(stem(p) for p in re.split(r"[-/]", t) if p)
+                if parts in table:
+                    found.append(table[parts])
+        return [c for group in found for c in group]
+
+    def _bag(self, texts: Iterable[str], weight: float, into: dict[str, float]) -> None:
+        for text in texts:
+            for term, w in self.terms(text).items():
+                into[term] = into.get(term, 0.0) + w * weight
+
+    def _expectation_doc(self, i: int) -> dict[str, float]:
+        e, opts = self._expectations[i], self.options
+        doc: dict[str, float] = {}
+        self._bag([e.text], opts.w_text, doc)
+        if opts.ladder_hints:
+            self._bag(e.signals, opts.w_signals, doc)
+            self._bag(e.examples, opts.w_examples, doc)
+        return doc
+
+    def _competency_doc(self, j: int) -> dict[str, float]:
+        c, opts = self.ladder.competencies[j], self.options
+        doc: dict[str, float] = {}
+        self._bag([c.name, c.motto, c.description], opts.w_comp_name, doc)
+        members = [self._expectations[i] for i in self._exps_of_comp[j]]
+        self._bag([e.text for e in members], opts.w_comp_texts, doc)
+        if opts.ladder_hints:
+            self._bag(c.signals, opts.w_signals * opts.w_comp_hints * 2, doc)
+            self._bag(c.examples, opts.w_examples * opts.w_comp_hints * 2, doc)
+            for e in members:
+                self._bag(e.signals, opts.w_comp_hints, doc)
+                self._bag(e.examples, opts.w_comp_hints, doc)
+        return doc
+
+    def _scope(self, toks: list[str]) -> float | None:
+        found = find_phrases(toks, self.lexicon.scope)
+        if not found:
+            return None
+        return sum(self.lexicon.scope[p] for _, _, p in found) / len(found)
+
+    def _non_work(self, toks: list[str]) -> bool:
+        return bool(find_phrases(toks, self.lexicon.non_work))
+
+    # --- public API -------------------------------------------------------------------
+    def polarity(self, text: str) -> Polarity:
+        """Negative when criticism or negation cues outweigh phrases that only look negative."""
+        toks = tokens(text)
+        lex = self.lexicon
+        covered: set[int] = set()
+        for start, end, _ in find_phrases(toks, lex.positive_overrides):
+            covered.update(range(start, end))
+        total = 0.0
+        used: set[int] = set()
+        for start, end, phrase in find_phrases(toks, lex.negative_cues):
+            span = set(range(start, end))
+            if span & covered or span & used:
+                continue
+            used |= span
+            total += lex.negative_cues[phrase]
+        return "negative" if total >= 1.0 else "positive"
+
+    def raw_scores(self, text: str) -> list[tuple[int, float]]:
+        """(expectation index, raw score) for every candidate, best first; for tuning."""
+        opts = self.options
+        query = self.terms(text)
+        own = self._exp_index.score(query)
+        comp = self._comp_index.score(query)
+        candidates = set(own)
+        for j in comp:
+            candidates.update(self._exps_of_comp[j])
+        scope = self._scope(split_compounds(tokens(text)))
+        scored: list[tuple[int, float]] = []
+        for i in candidates:
+            raw = own.get(i, 0.0) + opts.competency_weight * comp.get(self._exp_comp[i], 0.0)
+            if scope is not None:
+                raw *= 1 + opts.scope_weight * (1 - 2 * abs(self._exp_level_pos[i] - scope))
+            scored.append((i, raw))
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return scored
+
+    def match(self, text: str, top_k: int = 5) -> list[Match]:
+        """The expectations the note shows, best first; ``[]`` means no ladder evidence."""
+        scored = self.raw_scores(text)
+        if not scored or top_k <= 0:
+            return []
+        threshold = self._abstain_raw
+        if self._non_work(split_compounds(tokens(text))):
+            threshold *= self.options.non_work_factor
+        if scored[0][1] < threshold:
+            return []
+        polarity = self.polarity(text)
+        out: list[Match] = []
+        for i, raw in scored[:top_k]:
+            e = self._expectations[i]
+            out.append(
+                Match(
+                    expectation_id=e.id,
+                    competency=e.competency,
+                    level=e.level,
+                    score=round(self._score_from_raw(raw), 4),
+                    polarity=polarity,
+                )
+            )
+        return out
+
+    def match_many(self, texts: Sequence[str], top_k: int = 5) -> list[list[Match]]:
+        """:meth:`match` for each text, in order."""
+        return [self.match(t, top_k) for t in texts]
+
+
+def candidate_shortlist(matches: Sequence[Match], k: int) -> list[str]:
+    """Expectation ids for the model-assisted path: the best ``k``, at most two per competency
+    first (so the model sees several competencies), then the rest in score order."""
+    picked: list[str] = []
+    per_comp: dict[str, int] = defaultdict(int)
+    for m in matches:
+        if len(picked) < k and per_comp[m.competency] < 2:
+            picked.append(m.expectation_id)
+            per_comp[m.competency] += 1
+    for m in matches:
+        if len(picked) >= k:
+            break
+        if m.expectation_id not in picked:
+            picked.append(m.expectation_id)
+    return picked

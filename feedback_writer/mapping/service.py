@@ -1,0 +1,305 @@
+"""Provides the mapping service: suggestions for a person's notes, the user's decisions on
+them, and the evidence drafts are built from.
+
+The offline :class:`~feedback_writer.mapping.matcher.Matcher` always runs; when a gateway
+is given, :mod:`feedback_writer.mapping.assisted` asks the model with the matcher's
+candidates as a shortlist and falls back to the matcher's result (with a warning) on any
+model failure. Suggestions are stored with ``Repository.replace_suggestions``, which keeps
+what the user accepted, rejected or added, so re-running ``suggest`` never undoes a decision.
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from feedback_writer.errors import NotFoundError, UsageError
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping.matcher import Match, Matcher
+from feedback_writer.notes.model import Note
+from feedback_writer.storage.records import MappingRecord
+from feedback_writer.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from feedback_writer.llm.gateway import Gateway
+
+WarnFn = Callable[[str], None]
+ProgressFn = Callable[[int, int], None]
+"""Called with (notes mapped so far, notes in total)."""
+
+Source = Literal["matcher", "model"]
+
+
+@dataclass(frozen=True)
+class NoteMapping:
+    """The suggestions for one note, best first; empty when it shows no ladder evidence."""
+
+    note_id: str
+    text: str
+    matches: list[Match]
+    source: Source = "matcher"
+
+    def to_json(self) -> dict[str, Any]:
+        """The element of ``feedback-writer map --format json`` (exactly these keys)."""
+        return {
+            "note_id": self.note_id,
+            "text": self.text,
+            "matches": [asdict(m) for m in sorted(self.matches, key=_by_score)],
+        }
+
+
+@dataclass
+class MappingRun:
+    """What one ``suggest`` (or file mapping) produced, in note order."""
+
+    person: str | None
+    results: list[NoteMapping]
+    source: Source = "matcher"
+    """``model`` when the model answered for at least one note."""
+    model: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def with_evidence(self) -> int:
+        return sum(1 for r in self.results if r.matches)
+
+
+def _by_score(m: Match) -> tuple[float, str]:
+    return (-m.score, m.expectation_id)
+
+
+# --- the matcher, built once per ladder ------------------------------------------------
+
+_MATCHERS: weakref.WeakKeyDictionary[Ladder, Matcher] = weakref.WeakKeyDictionary()
+
+
+def matcher_for(ladder: Ladder) -> Matcher:
+    """The ladder's matcher; building its index has a cost, so it is cached per ladder."""
+    matcher = _MATCHERS.get(ladder)
+    if matcher is None:
+        matcher = _MATCHERS[ladder] = Matcher(ladder)
+    return matcher
+
+
+def map_texts(
+    ladder: Ladder,
+    items: Sequence[tuple[str, str]],
+    *,
+    top_k: int = 5,
+    gateway: Gateway | None = None,
+    names: Sequence[str] = (),
+    on_warning: WarnFn | None = None,
+    on_progress: ProgressFn | None = None,
+) -> MappingRun:
+    """Map ``(note_id, text)`` pairs without storing anything.
+
+    With a gateway the model picks from the matcher's shortlist; ``names`` are replaced by
+    placeholders in what is sent (privacy). Warnings go to ``on_warning`` and the run.
+    """
+    if top_k < 1:
+        raise UsageError(f"--top must be at least 1 (got {top_k})")
+    matcher = matcher_for(ladder)
+    offline = [
+        NoteMapping(note_id, text, sorted(matcher.match(text, top_k), key=_by_score))
+        for note_id, text in items
+    ]
+    run = MappingRun(person=None, results=offline)
+    if gateway is None:
+        if on_progress is not None:
+            on_progress(len(items), len(items))
+        return run
+    from feedback_writer.mapping.assisted import assisted_mapping
+
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
+    run.results = assisted_mapping(
+        gateway, ladder, matcher, offline, top_k=top_k, names=names,
+        on_warning=warn, on_progress=on_progress,
+    )  # fmt: skip
+    run.warnings = warnings
+    run.model = gateway.settings.model
+    if any(r.source == "model" for r in run.results):
+        run.source = "model"
+    return run
+
+
+def suggest(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    *,
+    gateway: Gateway | None = None,
+    top_k: int = 5,
+    names: Sequence[str] = (),
+    on_warning: WarnFn | None = None,
+    on_progress: ProgressFn | None = None,
+) -> MappingRun:
+    """Suggest evidence for each of a person's (not excluded) notes and store it.
+
+    Open suggestions are replaced; accepted, rejected and user-added mappings are kept,
+    and a rejected expectation is not suggested again for that note.
+    """
+    notes = repo.list_notes(person, include_excluded=False)
+    run = map_texts(
+        ladder, [(n.id, n.text) for n in notes], top_k=top_k, gateway=gateway,
+        names=[person, *names], on_warning=on_warning, on_progress=on_progress,
+    )  # fmt: skip
+    run.person = person
+    for result in run.results:
+        repo.replace_suggestions(
+            result.note_id,
+            [(m.expectation_id, m.score, m.polarity) for m in result.matches],
+            result.source,
+        )
+    return run
+
+
+def gateway_from_settings(settings: Any, repo: Repository | None) -> Gateway | None:
+    """A gateway for the configured model (None when none is), logging calls to ``repo``."""
+    if not getattr(settings, "model", None):
+        return None
+    from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
+
+    def log(record: CallRecord) -> None:
+        if repo is not None:
+            repo.log_call(**asdict(record))
+
+    return Gateway(
+        ModelSettings(
+            model=settings.model,
+            api_base=settings.api_base,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            max_repairs=settings.max_repairs,
+        ),
+        log=log,
+    )
+
+
+# --- the user's decisions ----------------------------------------------------------------
+
+
+def check_expectation(ladder: Ladder, expectation_id: str) -> None:
+    """Raise NotFoundError naming the closest ids when ``expectation_id`` is unknown."""
+    if ladder.has_expectation(expectation_id):
+        return
+    ids = [e.id for e in ladder.expectations]
+    close = difflib.get_close_matches(expectation_id, ids, n=3, cutoff=0.6)
+    if not close:
+        # A bare slug ("improves-runbooks") or a competency.level prefix is a common slip.
+        close = [i for i in ids if i.endswith("." + expectation_id) or i.startswith(
+            expectation_id + ".")][:3]
+    hint = (
+        "did you mean: " + ", ".join(close)
+        if close
+        else "list the ids with: feedback-writer ladder show"
+    )
+    raise NotFoundError(
+        f"unknown expectation '{expectation_id}' in ladder '{ladder.name}'", hint=hint
+    )
+
+
+def _note_of(repo: Repository, note_id: str, person: str | None) -> Note:
+    note = repo.get_note(note_id)
+    if person is not None and note.person != person.strip():
+        raise UsageError(f"{note_id} belongs to {note.person}, not {person}")
+    return note
+
+
+def _polarity(negative: bool | None) -> str | None:
+    return None if negative is None else ("negative" if negative else "positive")
+
+
+def accept(
+    repo: Repository,
+    ladder: Ladder,
+    note_id: str,
+    expectation_id: str,
+    polarity: str | None = None,
+    *,
+    person: str | None = None,
+) -> MappingRecord:
+    """Accept a suggestion (optionally correcting its polarity)."""
+    check_expectation(ladder, expectation_id)
+    _note_of(repo, note_id, person)
+    existing = {m.expectation_id for m in repo.mappings_for_note(note_id)}
+    if expectation_id not in existing:
+        raise NotFoundError(
+            f"{note_id} has no suggestion '{expectation_id}'",
+            hint=f"add it as evidence with: feedback-writer evidence add {note_id} "
+            f"{expectation_id} --person NAME",
+        )
+    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+
+
+def reject(
+    repo: Repository,
+    ladder: Ladder,
+    note_id: str,
+    expectation_id: str,
+    polarity: str | None = None,
+    *,
+    person: str | None = None,
+) -> MappingRecord:
+    """Reject a mapping; it is never suggested again for this note."""
+    check_expectation(ladder, expectation_id)
+    _note_of(repo, note_id, person)
+    return repo.set_mapping(note_id, expectation_id, "rejected", polarity=polarity)
+
+
+def add(
+    repo: Repository,
+    ladder: Ladder,
+    note_id: str,
+    expectation_id: str,
+    polarity: str | None = None,
+    *,
+    person: str | None = None,
+) -> MappingRecord:
+    """Add evidence the matcher missed (accepted; source ``user`` when new)."""
+    check_expectation(ladder, expectation_id)
+    _note_of(repo, note_id, person)
+    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+
+
+# --- what drafts use ---------------------------------------------------------------------
+
+
+def confirmed_evidence(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    *,
+    notes: Iterable[Note | str] | None = None,
+    threshold: float | None = None,
+) -> dict[str, list[MappingRecord]]:
+    """Evidence per note id, best first: accepted mappings; with ``threshold``, also every
+    open suggestion scoring at least that. Rejected mappings never count, nor ids the
+    ladder no longer has. ``notes`` limits the result to those notes (default: the
+    person's notes that are not excluded). Notes without evidence are absent."""
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"the threshold must be between 0 and 1 (got {threshold})")
+    if notes is None:
+        wanted = {n.id for n in repo.list_notes(person, include_excluded=False)}
+    else:
+        wanted = {n if isinstance(n, str) else n.id for n in notes}
+    out: dict[str, list[MappingRecord]] = {}
+    for m in repo.mappings_for_person(person):
+        if m.note_id not in wanted or not ladder.has_expectation(m.expectation_id):
+            continue
+        keep = m.status == "accepted" or (
+            threshold is not None and m.status == "suggested" and m.score >= threshold
+        )
+        if keep:
+            out.setdefault(m.note_id, []).append(m)
+    for records in out.values():
+        records.sort(key=lambda r: (-r.score, r.expectation_id))
+    return out
