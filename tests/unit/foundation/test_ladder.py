@@ -136,7 +136,7 @@ def test_semantic_errors_name_field_path_and_line():
     with pytest.raises(LadderError) as err3:
         parse_ladder(text3, "c.yaml")
     joined = "\n".join(err3.value.problems)
-    assert "c.yaml:9: competencies[0].area: unknown area 'nowhere'" in joined
+    assert "c.yaml:10: competencies[0].area: unknown area 'nowhere'" in joined
     assert "unknown level 'three'" in joined
 
 
