@@ -11,7 +11,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Send the workspace, the config file and HOME to temp dirs; drop FEEDBACK_WRITER_*
     and provider keys from the developer's environment so no test sees them."""
     home = tmp_path_factory.mktemp("home")

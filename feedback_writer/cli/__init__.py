@@ -17,19 +17,59 @@ from feedback_writer.errors import FeedbackWriterError
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("feedback_writer.cli.demo_cmd", "demo", "Try it: sample notes mapped and drafted offline."),
+    "demo": (
+        "feedback_writer.cli.demo_cmd",
+        "demo",
+        "Try it: sample notes mapped and drafted offline.",
+    ),
     "notes": ("feedback_writer.cli.notes_cmd", "notes", "Add, import, list and remove notes."),
     "map": ("feedback_writer.cli.map_cmd", "map_command", "Map notes to ladder expectations."),
-    "evidence": ("feedback_writer.cli.map_cmd", "evidence", "Confirm, reject or add evidence; coverage."),
-    "draft": ("feedback_writer.cli.draft_cmd", "draft", "Draft feedback for a person (offline or model)."),
+    "evidence": (
+        "feedback_writer.cli.map_cmd",
+        "evidence",
+        "Confirm, reject or add evidence; coverage.",
+    ),
+    "draft": (
+        "feedback_writer.cli.draft_cmd",
+        "draft",
+        "Draft feedback for a person (offline or model).",
+    ),
     "review": ("feedback_writer.cli.review_cmd", "review", "Edit the latest draft in $EDITOR."),
-    "approve": ("feedback_writer.cli.review_cmd", "approve", "Approve a section (policy 'review')."),
-    "export": ("feedback_writer.cli.review_cmd", "export", "Export reviewed feedback (md, txt, json)."),
-    "people": ("feedback_writer.cli.people_cmd", "people", "List people; set level, target and mode."),
-    "ladder": ("feedback_writer.cli.ladder_cmd", "ladder", "Show, validate, import and copy ladders."),
-    "prompts": ("feedback_writer.cli.prompts_cmd", "prompts", "Copy, render and check prompt templates."),
-    "eval": ("feedback_writer.cli.eval_cmd", "eval_group", "Measure mapping quality on labelled notes."),
-    "config": ("feedback_writer.cli.config_cmd", "config", "Show effective settings and their origin."),
+    "approve": (
+        "feedback_writer.cli.review_cmd",
+        "approve",
+        "Approve a section (policy 'review').",
+    ),
+    "export": (
+        "feedback_writer.cli.review_cmd",
+        "export",
+        "Export reviewed feedback (md, txt, json).",
+    ),
+    "people": (
+        "feedback_writer.cli.people_cmd",
+        "people",
+        "List people; set level, target and mode.",
+    ),
+    "ladder": (
+        "feedback_writer.cli.ladder_cmd",
+        "ladder",
+        "Show, validate, import and copy ladders.",
+    ),
+    "prompts": (
+        "feedback_writer.cli.prompts_cmd",
+        "prompts",
+        "Copy, render and check prompt templates.",
+    ),
+    "eval": (
+        "feedback_writer.cli.eval_cmd",
+        "eval_group",
+        "Measure mapping quality on labelled notes.",
+    ),
+    "config": (
+        "feedback_writer.cli.config_cmd",
+        "config",
+        "Show effective settings and their origin.",
+    ),
     "tui": ("feedback_writer.cli.tui_cmd", "tui", "Open the terminal UI (also: no command)."),
 }
 
@@ -96,17 +136,21 @@ FEEDBACK_WRITER_MODEL (keys come from the provider's own environment variable).
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="feedback-writer")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file to use instead of the default.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Config file to use instead of the default.",
+)
 @common_options
 @click.pass_context
-def cli(ctx: click.Context, config_file: str | None, **common: Any) -> None:
+def cli(ctx: click.Context, /, config_file: str | None, **common: Any) -> None:
     """Turn raw notes about an engineer's work into review feedback grounded in a career
     ladder. With no command, opens the terminal UI."""
     make_context(ctx, config_file=config_file, **common)
     if ctx.invoked_subcommand is None:
-        from feedback_writer.cli.tui_cmd import run_tui
-
-        run_tui(ctx.obj)
+        tui_cmd = importlib.import_module("feedback_writer.cli.tui_cmd")
+        tui_cmd.run_tui(ctx.obj)
 
 
 def main(argv: list[str] | None = None) -> None:

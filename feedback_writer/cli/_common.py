@@ -49,12 +49,13 @@ def common_options(f: F) -> F:
 
 def make_context(ctx: click.Context, *, config_file: str | None = None, **_: Any) -> AppContext:
     pending = ctx.find_root().meta.get("fw.common", {})
-    ctx.obj = AppContext(
+    obj = AppContext(
         workspace=pending.get("workspace"),
         ladder=pending.get("ladder"),
         config_file=config_file,
     )
-    return ctx.obj
+    ctx.obj = obj
+    return obj
 
 
 def app(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,15 +69,6 @@ def app(f: Callable[..., Any]) -> Callable[..., Any]:
         return f(obj, *args, **kwargs)
 
     return wrapper
-
-
-def command(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Command]:
-    """A click command with the common options and the app context as first argument."""
-
-    def deco(f: F) -> click.Command:
-        return click.command(name, **kwargs)(common_options(app(f)))
-
-    return deco
 
 
 person_option = click.option(

@@ -31,8 +31,10 @@ def show(ctx: AppContext, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({n: {"value": v, "origin": o} for n, v, o in rows}, indent=2))
         return
-    click.echo(f"config file: {loaded.config_file or paths.config_path()}"
-               f"{'' if loaded.config_file else ' (not present)'}")
+    click.echo(
+        f"config file: {loaded.config_file or paths.config_path()}"
+        f"{'' if loaded.config_file else ' (not present)'}"
+    )
     click.echo(f"workspace:   {ctx.workspace}")
     click.echo(f"ladder file: {ctx.ladder_path}")
     width = max(len(n) for n, _, _ in rows)
@@ -54,6 +56,7 @@ def template() -> None:
     for name, info in Settings.model_fields.items():
         lines.append(f"# {info.description}")
         default = info.get_default(call_default_factory=True)
-        lines.append(f"# {name} = {json.dumps(default)}" if default not in (None, []) else
-                     f"# {name} = ...")
+        lines.append(
+            f"# {name} = {json.dumps(default)}" if default not in (None, []) else f"# {name} = ..."
+        )
     click.echo("\n".join(lines))

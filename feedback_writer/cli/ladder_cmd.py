@@ -65,15 +65,22 @@ def _table(lad: Ladder, level: str | None) -> str:
         if top is None or lad.level_index(e.level) <= top:
             rows.append((e.id, e.text))
     width = max(len(r[0]) for r in rows)
-    lines = [f"{lad.name} v{lad.version}: {len(lad.levels)} levels, "
-             f"{len(lad.competencies)} competencies, {len(rows) - 1} expectations"]
+    lines = [
+        f"{lad.name} v{lad.version}: {len(lad.levels)} levels, "
+        f"{len(lad.competencies)} competencies, {len(rows) - 1} expectations"
+    ]
     lines += [f"{a.ljust(width)}  {b}" for a, b in rows]
     return "\n".join(lines)
 
 
 @ladder.command("show")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--level", help="Only expectations up to this level (levels are cumulative).")
 @common_options
 @app
@@ -127,14 +134,21 @@ def init(directory: str, force: bool) -> None:
         raise UsageError(f"{target} exists; pass --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(paths.default_ladder_path(), target)
-    click.echo(f"wrote {target}\nuse it with: feedback-writer --ladder {target} ...  "
-               f"(or set 'ladder' in the config file)")
+    click.echo(
+        f"wrote {target}\nuse it with: feedback-writer --ladder {target} ...  "
+        f"(or set 'ladder' in the config file)"
+    )
 
 
 @ladder.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The ladder file to write (YAML).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The ladder file to write (YAML).",
+)
 @click.option("--name", help="Ladder name (default: from the file name).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_(csv_file: str, output: str, name: str | None, force: bool) -> None:

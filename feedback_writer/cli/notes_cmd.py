@@ -62,8 +62,13 @@ def add(
 @notes.command("import")
 @person_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--author-kind", type=_KINDS, default="manager", show_default=True,
-              help="Peer feedback: --author-kind peer --author NAME.")
+@click.option(
+    "--author-kind",
+    type=_KINDS,
+    default="manager",
+    show_default=True,
+    help="Peer feedback: --author-kind peer --author NAME.",
+)
 @click.option("--author", help="Who wrote these notes.")
 @common_options
 @app
@@ -93,8 +98,9 @@ def import_(
 
 @notes.command("list")
 @person_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @common_options
 @app
 def list_(ctx: AppContext, person: str, fmt: str) -> None:

@@ -25,8 +25,10 @@ def list_(ctx: AppContext) -> None:
         click.echo("nobody yet: add notes with 'feedback-writer notes add --person NAME ...'")
     for p in rows:
         n = ctx.repo.count_notes(p.name)
-        click.echo(f"{p.name}: level {p.current_level or '?'} -> {p.target_level or '?'}, "
-                   f"{p.mode} review, {n} note(s)")
+        click.echo(
+            f"{p.name}: level {p.current_level or '?'} -> {p.target_level or '?'}, "
+            f"{p.mode} review, {n} note(s)"
+        )
 
 
 @people.command("set")
@@ -36,8 +38,9 @@ def list_(ctx: AppContext) -> None:
 @click.option("--mode", type=click.Choice(["manager", "self"]))
 @common_options
 @app
-def set_(ctx: AppContext, name: str, level: str | None, target: str | None,
-         mode: str | None) -> None:
+def set_(
+    ctx: AppContext, name: str, level: str | None, target: str | None, mode: str | None
+) -> None:
     """Create a person or set their level, target level and review mode."""
     for lv in (level, target):
         if lv:
@@ -53,9 +56,11 @@ def set_(ctx: AppContext, name: str, level: str | None, target: str | None,
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
 @common_options
 @app
-def cycle(ctx: AppContext, name: str, title: str, since: dt.datetime | None,
-          until: dt.datetime | None) -> None:
+def cycle(
+    ctx: AppContext, name: str, title: str, since: dt.datetime | None, until: dt.datetime | None
+) -> None:
     """Start a review cycle: drafts cover the current cycle by default."""
-    c = ctx.repo.start_cycle(name, title, since.date() if since else None,
-                             until.date() if until else None)
+    c = ctx.repo.start_cycle(
+        name, title, since.date() if since else None, until.date() if until else None
+    )
     click.echo(f"{name}: cycle '{c.name}' {c.start or '...'} to {c.end or '...'}")

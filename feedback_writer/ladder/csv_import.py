@@ -54,8 +54,7 @@ def csv_to_ladder_dict(text: str, source: str, name: str) -> dict[str, Any]:
         )
         if comp["area"] != area_slug:
             problems.append(
-                f"{source}:{line}: competency '{values['competency']}' is listed under "
-                f"two areas"
+                f"{source}:{line}: competency '{values['competency']}' is listed under two areas"
             )
             continue
         cell = comp["levels"].setdefault(level_slug, {"expectations": []})

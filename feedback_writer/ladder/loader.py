@@ -20,7 +20,9 @@ from feedback_writer.ladder.model import Ladder, LadderFile
 _Path = tuple[str | int, ...]
 
 
-def _line_index(node: yaml.Node, path: _Path = (), out: dict[_Path, int] | None = None) -> dict:
+def _line_index(
+    node: yaml.Node, path: _Path = (), out: dict[_Path, int] | None = None
+) -> dict[_Path, int]:
     """Map each field path of a composed YAML document to its 1-based line."""
     out = {} if out is None else out
     out[path] = node.start_mark.line + 1
@@ -103,9 +105,7 @@ def _semantic_problems(spec: LadderFile) -> list[tuple[_Path, str]]:
                         (where, f"duplicate expectation id '{comp.slug}.{level}.{slug}'")
                     )
             if cell.status in ("no-requirement", "lost") and cell.expectations:
-                problems.append(
-                    (where, f"a '{cell.status.value}' cell must not list expectations")
-                )
+                problems.append((where, f"a '{cell.status.value}' cell must not list expectations"))
     return problems
 
 

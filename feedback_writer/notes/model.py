@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,5 +66,7 @@ class Note(BaseModel):
     @property
     def source_label(self) -> str:
         if self.source_file:
-            return f"{self.source_file}:{self.source_line}" if self.source_line else self.source_file
+            return (
+                f"{self.source_file}:{self.source_line}" if self.source_line else self.source_file
+            )
         return self.source

@@ -77,9 +77,7 @@ def parse_markdown(text: str, source: str) -> list[ParsedNote]:
             body = m.group(3).strip()
         body = re.sub(r"[ \t]*\n[ \t]*", "\n", body)
         if body:
-            notes.append(
-                ParsedNote(text=body, date=when, source_file=source, source_line=start)
-            )
+            notes.append(ParsedNote(text=body, date=when, source_file=source, source_line=start))
 
     for no, line in enumerate(text.splitlines(), start=1):
         heading = _HEADING.match(line)
@@ -169,8 +167,10 @@ def parse_file(path: str | Path) -> list[ParsedNote]:
             [f"{p}: unsupported file type '{suffix or '(none)'}': use .md, .txt or .jsonl"]
         )
     text = _read_text(p)
-    notes = parse_jsonl(text, str(p)) if suffix in (".jsonl", ".ndjson") else parse_markdown(
-        text, str(p)
+    notes = (
+        parse_jsonl(text, str(p))
+        if suffix in (".jsonl", ".ndjson")
+        else parse_markdown(text, str(p))
     )
     if not notes:
         raise NotesImportError([f"{p}: no notes found"])

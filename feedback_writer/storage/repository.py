@@ -304,9 +304,7 @@ class Repository:
         )
         if row is None:
             return None
-        return Cycle(
-            row["id"], p.id, row["name"], _day(row["start_date"]), _day(row["end_date"])
-        )
+        return Cycle(row["id"], p.id, row["name"], _day(row["start_date"]), _day(row["end_date"]))
 
     # --- notes ------------------------------------------------------------------------
     @staticmethod
@@ -544,9 +542,7 @@ class Repository:
         rowid = self.note_rowid(note_id)
         now = _now()
         with self.transaction() as db:
-            db.execute(
-                "DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'", (rowid,)
-            )
+            db.execute("DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'", (rowid,))
             decided = {
                 r["expectation_id"]
                 for r in db.execute(
@@ -554,13 +550,19 @@ class Repository:
                 )
             }
             for expectation_id, score, polarity in suggestions:
+                if polarity not in ("positive", "negative"):
+                    raise UsageError(f"polarity must be positive or negative, not {polarity!r}")
                 if expectation_id not in decided:
-                    self._put_mapping(
-                        db,
-                        MappingRecord(
-                            note_id, expectation_id, score, polarity, source, "suggested", now
-                        ),  # type: ignore[arg-type]
+                    record = MappingRecord(
+                        note_id,
+                        expectation_id,
+                        score,
+                        "negative" if polarity == "negative" else "positive",
+                        source,
+                        "suggested",
+                        now,
                     )
+                    self._put_mapping(db, record)
 
     def set_mapping(
         self,
@@ -708,9 +710,7 @@ class Repository:
         )
 
     def sections(self, draft_id: int) -> list[SectionRecord]:
-        rows = self._all(
-            "SELECT * FROM sections WHERE draft_id = ? ORDER BY position", (draft_id,)
-        )
+        rows = self._all("SELECT * FROM sections WHERE draft_id = ? ORDER BY position", (draft_id,))
         return [self._section(r) for r in rows]
 
     def section(self, draft_id: int, key: str) -> SectionRecord:
@@ -746,9 +746,7 @@ class Repository:
     def approve_section(self, section_id: int) -> SectionRecord:
         now = _now().isoformat()
         with self.transaction() as db:
-            cur = db.execute(
-                "UPDATE sections SET approved_at = ? WHERE id = ?", (now, section_id)
-            )
+            cur = db.execute("UPDATE sections SET approved_at = ? WHERE id = ?", (now, section_id))
             if cur.rowcount == 0:
                 raise NotFoundError(f"no section {section_id}")
             row = db.execute("SELECT * FROM sections WHERE id = ?", (section_id,)).fetchone()

@@ -36,8 +36,11 @@ def test_config_show_json(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("model = \n", "invalid TOML"), ("colour = 'red'\n", "unknown setting 'colour'"),
-     ("export_policy = 'yolo'\n", "export_policy")],
+    [
+        ("model = \n", "invalid TOML"),
+        ("colour = 'red'\n", "unknown setting 'colour'"),
+        ("export_policy = 'yolo'\n", "export_policy"),
+    ],
 )
 def test_bad_config_is_a_clear_error(tmp_path, monkeypatch, content, message):
     cfg = tmp_path / "c.toml"

@@ -15,8 +15,17 @@ from feedback_writer.ladder.loader import ladder_json_schema, load_ladder, parse
 from feedback_writer.ladder.model import CellStatus
 
 SHARED = Path(__file__).resolve().parents[4] / "shared"
-SLUGS = ["ai", "product", "leadership", "code-quality", "reliability", "data",
-         "communication", "delivery", "ownership"]
+SLUGS = [
+    "ai",
+    "product",
+    "leadership",
+    "code-quality",
+    "reliability",
+    "data",
+    "communication",
+    "delivery",
+    "ownership",
+]
 
 
 def _reading_phrases() -> list[str]:
@@ -73,8 +82,12 @@ def test_ladder_show_json_lists_levels_competencies_and_ids():
     assert [c["slug"] for c in data["competencies"]] == SLUGS
     ids = [e["id"] for e in data["expectations"]]
     assert len(ids) == len(set(ids)) == 126
-    assert {"id": "reliability.mid.improves-runbooks", "competency": "reliability",
-            "level": "mid", "text": "Improves runbooks"} in data["expectations"]
+    assert {
+        "id": "reliability.mid.improves-runbooks",
+        "competency": "reliability",
+        "level": "mid",
+        "text": "Improves runbooks",
+    } in data["expectations"]
 
 
 def test_show_level_filter_and_markdown():
@@ -114,7 +127,9 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
 
 
 def test_semantic_errors_name_field_path_and_line():
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
   - slug: testing
     name: Again
     area: nowhere
@@ -123,11 +138,13 @@ def test_semantic_errors_name_field_path_and_line():
         expectations:
           - {slug: x, text: "  "}
 """
+    )
     with pytest.raises(LadderError) as err:
         parse_ladder(text, "company.yaml")
     problems = err.value.problems
-    assert any("company.yaml:21: competencies[1].levels.three.expectations[0].text" in p
-               for p in problems), problems
+    assert any(
+        "company.yaml:21: competencies[1].levels.three.expectations[0].text" in p for p in problems
+    ), problems
     text2 = GOOD.replace("- {slug: two, name: Two}", "- {slug: one, name: Two}")
     with pytest.raises(LadderError) as err2:
         parse_ladder(text2, "c.yaml")

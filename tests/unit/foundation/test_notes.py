@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -55,7 +54,9 @@ def test_text_file_paragraphs(tmp_path):
 
 def test_jsonl_keeps_ids_and_ignores_other_keys(tmp_path):
     p = tmp_path / "n.jsonl"
-    p.write_text('{"text": "a", "id": "x1", "date": "2026-02-01", "mood": 3}\n\n{"text": "b", "id": 7}\n')
+    p.write_text(
+        '{"text": "a", "id": "x1", "date": "2026-02-01", "mood": 3}\n\n{"text": "b", "id": 7}\n'
+    )
     notes = parse_file(p)
     assert [(n.text, n.external_id, n.date, n.source_line) for n in notes] == [
         ("a", "x1", dt.date(2026, 2, 1), 1),
@@ -89,7 +90,7 @@ def test_non_utf8_and_empty_and_unknown_type(tmp_path):
     empty.write_text("  \n\n")
     with pytest.raises(NotesImportError, match="empty"):
         parse_file(empty)
-    with pytest.raises(NotesImportError, match="unsupported file type '.docx'"):
+    with pytest.raises(NotesImportError, match=r"unsupported file type '\.docx'"):
         parse_file(tmp_path / "notes.docx")
 
 
@@ -139,12 +140,29 @@ def test_cli_import_of_a_bad_file_imports_nothing(tmp_path):
 
 def test_cli_add_list_rm_and_peer_import(tmp_path):
     runner = CliRunner()
-    assert runner.invoke(cli, ["notes", "add", "-p", "Ana", "--date", "2026-05-01",
-                               "Led", "the", "incident", "review"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "notes",
+                "add",
+                "-p",
+                "Ana",
+                "--date",
+                "2026-05-01",
+                "Led",
+                "the",
+                "incident",
+                "review",
+            ],
+        ).exit_code
+        == 0
+    )
     peer = tmp_path / "peer.md"
     peer.write_text("- Always explains her PRs well\n")
-    r = runner.invoke(cli, ["notes", "import", "-p", "Ana", "--author-kind", "peer",
-                            "--author", "Bo", str(peer)])
+    r = runner.invoke(
+        cli, ["notes", "import", "-p", "Ana", "--author-kind", "peer", "--author", "Bo", str(peer)]
+    )
     assert r.exit_code == 0, r.output
     listed = runner.invoke(cli, ["notes", "list", "-p", "Ana"])
     assert "n1  2026-05-01  Led the incident review" in listed.output
@@ -169,5 +187,3 @@ def test_typed_duplicates_are_kept_but_import_dedupes_against_imports(repo, tmp_
     repo.add_note("Ana", ParsedNote(text="same"))
     repo.add_note("Ana", ParsedNote(text="same"))
     assert repo.count_notes("Ana") == 2
-
-

@@ -44,7 +44,9 @@ def test_reopen_keeps_data_and_does_not_remigrate(tmp_path):
 
 def test_delete_and_undo_restore_note_with_mappings(repo):
     note = repo.add_note("Ana", ParsedNote(text="Improved the runbook"))
-    repo.replace_suggestions(note.id, [("reliability.mid.improves-runbooks", 0.9, "positive")], "matcher")
+    repo.replace_suggestions(
+        note.id, [("reliability.mid.improves-runbooks", 0.9, "positive")], "matcher"
+    )
     repo.set_mapping(note.id, "reliability.mid.improves-runbooks", "accepted")
     deleted, maps = repo.delete_note(note.id)
     assert repo.count_notes("Ana") == 0
@@ -55,9 +57,13 @@ def test_delete_and_undo_restore_note_with_mappings(repo):
 
 def test_user_decisions_survive_new_suggestions(repo):
     note = repo.add_note("Ana", ParsedNote(text="x"))
-    repo.replace_suggestions(note.id, [("a.b.c", 0.5, "positive"), ("d.e.f", 0.4, "positive")], "matcher")
+    repo.replace_suggestions(
+        note.id, [("a.b.c", 0.5, "positive"), ("d.e.f", 0.4, "positive")], "matcher"
+    )
     repo.set_mapping(note.id, "a.b.c", "rejected")
-    repo.replace_suggestions(note.id, [("a.b.c", 0.7, "positive"), ("g.h.i", 0.3, "negative")], "matcher")
+    repo.replace_suggestions(
+        note.id, [("a.b.c", 0.7, "positive"), ("g.h.i", 0.3, "negative")], "matcher"
+    )
     got = {m.expectation_id: m.status for m in repo.mappings_for_note(note.id)}
     assert got == {"a.b.c": "rejected", "g.h.i": "suggested"}
 
@@ -74,9 +80,17 @@ def test_review_window_and_exclusion(repo):
 
 
 def test_sections_keep_model_text_and_history(repo):
-    draft = repo.save_draft("Ana", mode="manager", drafter="offline-outline", model=None,
-                            template_hash=None, ladder_name="default", ladder_version="1",
-                            content={"summary": "s"}, sections=[("summary", "Summary", "model words")])
+    draft = repo.save_draft(
+        "Ana",
+        mode="manager",
+        drafter="offline-outline",
+        model=None,
+        template_hash=None,
+        ladder_name="default",
+        ladder_version="1",
+        content={"summary": "s"},
+        sections=[("summary", "Summary", "model words")],
+    )
     (sec,) = repo.sections(draft.id)
     after = repo.record_section_text(sec.id, "human words", actor="human", counts_as_edit=True)
     assert (after.model_text, after.human_text) == ("model words", "human words")
@@ -89,10 +103,18 @@ def test_sections_keep_model_text_and_history(repo):
 
 
 def test_call_log_round_trip(repo):
-    repo.log_call(model="gpt-4o-mini", provider="openai", purpose="draft", prompt_tokens=10,
-                  completion_tokens=5, cost_usd=0.001, latency_ms=12.5,
-                  request={"messages": [{"role": "user", "content": "hi"}]}, response="{}",
-                  error=None)
+    repo.log_call(
+        model="gpt-4o-mini",
+        provider="openai",
+        purpose="draft",
+        prompt_tokens=10,
+        completion_tokens=5,
+        cost_usd=0.001,
+        latency_ms=12.5,
+        request={"messages": [{"role": "user", "content": "hi"}]},
+        response="{}",
+        error=None,
+    )
     (call,) = repo.list_calls()
     assert call.request["messages"][0]["content"] == "hi"
     assert call.prompt_tokens == 10
