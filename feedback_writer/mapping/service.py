@@ -25,6 +25,7 @@ from feedback_writer.storage.repository import Repository
 
 if TYPE_CHECKING:
     from feedback_writer.llm.gateway import Gateway
+    from feedback_writer.mapping.coverage import Coverage
 
 WarnFn = Callable[[str], None]
 ProgressFn = Callable[[int, int], None]
@@ -195,8 +196,9 @@ def check_expectation(ladder: Ladder, expectation_id: str) -> None:
     close = difflib.get_close_matches(expectation_id, ids, n=3, cutoff=0.6)
     if not close:
         # A bare slug ("improves-runbooks") or a competency.level prefix is a common slip.
-        close = [i for i in ids if i.endswith("." + expectation_id) or i.startswith(
-            expectation_id + ".")][:3]
+        close = [
+            i for i in ids if i.endswith("." + expectation_id) or i.startswith(expectation_id + ".")
+        ][:3]
     hint = (
         "did you mean: " + ", ".join(close)
         if close
@@ -303,3 +305,17 @@ def confirmed_evidence(
     for records in out.values():
         records.sort(key=lambda r: (-r.score, r.expectation_id))
     return out
+
+
+def coverage(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    level: str | None = None,
+    *,
+    threshold: float | None = None,
+) -> Coverage:
+    """The coverage view; see :func:`feedback_writer.mapping.coverage.coverage`."""
+    from feedback_writer.mapping.coverage import coverage as compute
+
+    return compute(repo, ladder, person, level, threshold=threshold)

@@ -1,0 +1,246 @@
+"""Provides ``feedback-writer map`` (suggest ladder evidence for notes) and
+``feedback-writer evidence`` (accept, reject, add, list, coverage)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from feedback_writer.cli._common import app, common_options, person_option
+from feedback_writer.context import AppContext
+from feedback_writer.errors import UsageError
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping.service import MappingRun, NoteMapping
+
+_FORMAT = click.Choice(["table", "json"])
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def _short(text: str, width: int = 76) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _print_run(run: MappingRun, ladder: Ladder, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in run.results], indent=2, ensure_ascii=False))
+        return
+    for r in run.results:
+        _print_note(r, ladder)
+    source = f"model {run.model}" if run.source == "model" else "offline matcher"
+    click.echo(f"{run.with_evidence} of {len(run.results)} note(s) show ladder evidence ({source})")
+
+
+def _print_note(r: NoteMapping, ladder: Ladder) -> None:
+    click.echo(f"{r.note_id}  {_short(r.text)}")
+    if not r.matches:
+        click.echo("      (no ladder evidence)")
+    for m in r.to_json()["matches"]:
+        sign = "+" if m["polarity"] == "positive" else "-"
+        text = _short(ladder.expectation(m["expectation_id"]).text, 50)
+        click.echo(f"      {m['score']:.2f} {sign} {m['expectation_id']}  {text}")
+
+
+def _file_items(path: str) -> list[tuple[str, str]]:
+    """(id, text) for each note of a file: the file's id, else '<stem>:<line>'."""
+    from feedback_writer.notes.parse import parse_file
+
+    stem = Path(path).stem
+    items = []
+    for n in parse_file(path):
+        note_id = n.external_id or f"{stem}:{n.source_line}"
+        items.append((note_id, n.text))
+    return items
+
+
+@click.command("map")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--person", "-p", help="Map the stored notes of this person (and store them).")
+@click.option(
+    "--top",
+    "top_k",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="At most this many expectations per note.",
+)
+@click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
+@click.option("--model", help="With --person: litellm model string to use for this run.")
+@click.option("--offline", is_flag=True, help="With --person: use the offline matcher only.")
+@common_options
+@app
+def map_command(
+    ctx: AppContext,
+    file: str | None,
+    person: str | None,
+    top_k: int,
+    fmt: str,
+    model: str | None,
+    offline: bool,
+) -> None:
+    """Map notes to ladder expectations.
+
+    \b
+    feedback-writer map notes.md          map a file's notes (offline; nothing is stored)
+    feedback-writer map --person Ana      map Ana's stored notes and store the suggestions;
+                                          uses the configured model, if any (--offline: not)
+
+    Confirm the suggestions with 'feedback-writer evidence accept|reject|add'.
+    """
+    from feedback_writer.mapping import service
+
+    if (file is None) == (person is None):
+        raise UsageError("give either a notes FILE or --person NAME (not both)")
+    if file is not None:
+        if model or offline:
+            raise UsageError("--model and --offline go with --person; a FILE is mapped offline")
+        # No workspace is opened: mapping a file stores nothing.
+        run = service.map_texts(ctx.ladder, _file_items(file), top_k=top_k)
+        _print_run(run, ctx.ladder, fmt)
+        return
+    assert person is not None
+    if model and offline:
+        raise UsageError("--model and --offline contradict each other")
+    ctx.set_flag("model", model)
+    repo, ladder = ctx.repo, ctx.ladder
+    repo.get_person(person)
+    gateway = None if offline else service.gateway_from_settings(ctx.settings, repo)
+    run = service.suggest(
+        repo, ladder, person, gateway=gateway, top_k=top_k,
+        names=list(ctx.settings.pseudonymise), on_warning=_warn,
+    )  # fmt: skip
+    if not run.results:
+        _warn(f"no notes for {person}: add some with 'feedback-writer notes add'")
+    _print_run(run, ladder, fmt)
+
+
+# --- evidence ------------------------------------------------------------------------
+
+
+@click.group()
+def evidence() -> None:
+    """Confirm the evidence drafts use: accept or reject suggestions, add what the matcher
+    missed, list it, and see coverage per competency."""
+
+
+def _decision(f: Callable[..., None]) -> Callable[..., None]:
+    """The arguments every decision takes: --person NOTE_ID EXPECTATION_ID [--negative]."""
+    negative = click.option(
+        "--negative", is_flag=True, help="The note shows a gap in this expectation."
+    )
+    wrapped = common_options(app(f))
+    return person_option(
+        click.argument("note_id")(click.argument("expectation_id")(negative(wrapped)))
+    )
+
+
+def _record(
+    action: str,
+    ctx: AppContext,
+    person: str,
+    note_id: str,
+    expectation_id: str,
+    polarity: str | None,
+) -> None:
+    from feedback_writer.mapping import service
+
+    decide = {"accept": service.accept, "reject": service.reject, "add": service.add}[action]
+    record = decide(ctx.repo, ctx.ladder, note_id, expectation_id, polarity, person=person)
+    verb = {"accept": "accepted", "reject": "rejected", "add": "added"}[action]
+    click.echo(f"{verb} {note_id} -> {record.expectation_id} ({record.polarity})")
+
+
+@evidence.command("accept")
+@_decision
+def accept_command(
+    ctx: AppContext, person: str, note_id: str, expectation_id: str, negative: bool
+) -> None:
+    """Accept a suggested mapping (--negative: it shows a gap, not a strength)."""
+    _record("accept", ctx, person, note_id, expectation_id, "negative" if negative else None)
+
+
+@evidence.command("reject")
+@_decision
+def reject_command(
+    ctx: AppContext, person: str, note_id: str, expectation_id: str, negative: bool
+) -> None:
+    """Reject a mapping; it will not be suggested again for this note."""
+    _record("reject", ctx, person, note_id, expectation_id, "negative" if negative else None)
+
+
+@evidence.command("add")
+@_decision
+def add_command(
+    ctx: AppContext, person: str, note_id: str, expectation_id: str, negative: bool
+) -> None:
+    """Add evidence the matcher missed (--negative: it shows a gap)."""
+    _record("add", ctx, person, note_id, expectation_id, "negative" if negative else "positive")
+
+
+@evidence.command("list")
+@person_option
+@click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
+@common_options
+@app
+def list_(ctx: AppContext, person: str, fmt: str) -> None:
+    """A person's notes with their suggested, accepted and rejected mappings."""
+    repo = ctx.repo
+    notes = repo.list_notes(person, include_excluded=False)
+    by_note: dict[str, list[dict[str, object]]] = {n.id: [] for n in notes}
+    for m in repo.mappings_for_person(person):
+        if m.note_id in by_note:
+            by_note[m.note_id].append(
+                {
+                    "expectation_id": m.expectation_id,
+                    "status": m.status,
+                    "polarity": m.polarity,
+                    "score": m.score,
+                    "source": m.source,
+                }
+            )
+    if fmt == "json":
+        rows = [{"note_id": n.id, "text": n.text, "mappings": by_note[n.id]} for n in notes]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not notes:
+        click.echo(f"no notes for {person} yet")
+    for n in notes:
+        click.echo(f"{n.id}  {_short(n.text)}")
+        if not by_note[n.id]:
+            click.echo("      (nothing yet: run 'feedback-writer map --person ...')")
+        for row in by_note[n.id]:
+            sign = "+" if row["polarity"] == "positive" else "-"
+            click.echo(
+                f"      {row['status']:<9} {row['score']:.2f} {sign} {row['expectation_id']}"
+                f"  ({row['source']})"
+            )
+
+
+@evidence.command("coverage")
+@person_option
+@click.option("--level", help="Level to measure against (default: the person's level).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="Also count open suggestions scoring at least this.",
+)
+@click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
+@common_options
+@app
+def coverage_command(
+    ctx: AppContext, person: str, level: str | None, threshold: float | None, fmt: str
+) -> None:
+    """Evidence per competency at the current and the next level, and what has none."""
+    from feedback_writer.mapping.coverage import coverage, format_coverage
+
+    cov = coverage(ctx.repo, ctx.ladder, person, level, threshold=threshold)
+    if fmt == "json":
+        click.echo(json.dumps(cov.to_dict(), indent=2))
+    else:
+        click.echo(format_coverage(cov))
