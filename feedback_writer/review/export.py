@@ -1,0 +1,262 @@
+"""Provides exports of a reviewed draft: Markdown, plain text and JSON with provenance.
+
+Every export goes through the gate (:func:`review.gate.require_exportable`) first, so no
+caller can export a draft a human has not reviewed. Quality findings have a hook here
+(:func:`findings_for`, empty until a quality checker exists); they never block an export
+and are written beside it as ``FILE.findings.md`` only when there are some.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.review.gate import GateStatus, require_exportable
+from feedback_writer.storage.atomic import atomic_write_text
+from feedback_writer.storage.records import DraftRecord, SectionRecord
+from feedback_writer.storage.repository import Repository
+
+FORMATS = ("md", "txt", "json")
+EXPORT_SCHEMA = "feedback-writer.export/1"
+
+# Citations a human may have typed into the final text, checked against the workspace and
+# the ladder before they are listed (a bare pattern match is not a citation).
+_NOTE_REF = re.compile(r"\bn\d+\b")
+_EXPECTATION_REF = re.compile(r"\b[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\b")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A quality remark about an export (from a future quality checker); never blocking."""
+
+    section: str
+    message: str
+
+
+def findings_for(repo: Repository, ladder: Ladder, draft_id: int) -> list[Finding]:
+    """The hook for quality findings. No checker exists yet, so there are none."""
+    return []
+
+
+def findings_report(findings: Sequence[Finding], export_name: str) -> str:
+    lines = [f"# Quality findings for {export_name}", ""]
+    lines += [f"- **{f.section}**: {f.message}" for f in findings]
+    return "\n".join(lines) + "\n"
+
+
+def _walk_ids(value: Any, name: str) -> Iterator[str]:
+    """Every string in any ``name`` list anywhere in the stored draft content."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == name and isinstance(item, list):
+                yield from (i for i in item if isinstance(i, str))
+            else:
+                yield from _walk_ids(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_ids(item, name)
+
+
+def _unique(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _ts(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def cited_notes(
+    repo: Repository, draft: DraftRecord, sections: Sequence[SectionRecord]
+) -> list[dict[str, Any]]:
+    """Notes the draft cites, and notes of this person the human cited in the final text."""
+    final = "\n".join(s.human_text for s in sections)
+    in_text = set(_NOTE_REF.findall(final))
+    from_draft = _unique(_walk_ids(draft.content, "note_ids"))
+    out: list[dict[str, Any]] = []
+    for note_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+        try:
+            note = repo.get_note(note_id)
+        except NotFoundError:
+            if note_id not in from_draft:
+                continue  # a word like "n1" in prose, not a citation
+            out.append({"id": note_id, "missing": True, "in_final_text": note_id in in_text})
+            continue
+        if note.person != draft.person:
+            continue
+        out.append(
+            {
+                "id": note.id,
+                "text": note.text,
+                "date": note.date.isoformat() if note.date else None,
+                "source": note.source_label,
+                "author_kind": note.author_kind.value,
+                "author_name": note.author_name,
+                "in_final_text": note.id in in_text,
+            }
+        )
+    return out
+
+
+def cited_expectations(
+    ladder: Ladder, draft: DraftRecord, sections: Sequence[SectionRecord]
+) -> list[dict[str, Any]]:
+    """Expectations the draft cites, and those the human cited in the final text."""
+    final = "\n".join(s.human_text for s in sections)
+    in_text = {e for e in _EXPECTATION_REF.findall(final) if ladder.has_expectation(e)}
+    from_draft = _unique(_walk_ids(draft.content, "expectation_ids"))
+    out: list[dict[str, Any]] = []
+    for exp_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+        if not ladder.has_expectation(exp_id):
+            out.append({"id": exp_id, "missing": True, "in_final_text": False})
+            continue
+        e = ladder.expectation(exp_id)
+        out.append(
+            {
+                "id": e.id,
+                "text": e.text,
+                "competency": e.competency,
+                "level": e.level,
+                "in_final_text": e.id in in_text,
+            }
+        )
+    return out
+
+
+def provenance(
+    repo: Repository, ladder: Ladder, draft_id: int, status: GateStatus
+) -> dict[str, Any]:
+    """The JSON export: final text plus where every part of it came from."""
+    draft = repo.get_draft(draft_id)
+    sections = repo.sections(draft_id)
+    out_sections = []
+    for s in sections:
+        history = repo.section_history(s.id)
+        out_sections.append(
+            {
+                "key": s.key,
+                "title": s.title,
+                "state": status.states.get(s.key, "untouched"),
+                "model_text": s.model_text,
+                "human_text": s.human_text,
+                "edited_at": _ts(s.edited_at),
+                "approved_at": _ts(s.approved_at),
+                "history": [
+                    {"at": _ts(h.at), "actor": h.actor, "before": h.before, "after": h.after}
+                    for h in history
+                ],
+            }
+        )
+    return {
+        "schema": EXPORT_SCHEMA,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(),
+        "person": draft.person,
+        "mode": draft.mode,
+        "policy": status.policy,
+        "draft": {
+            "id": draft.id,
+            "created_at": _ts(draft.created_at),
+            "drafter": draft.drafter,
+            "model": draft.model,
+            "template_hash": draft.template_hash,
+        },
+        "ladder": {
+            "name": draft.ladder_name,
+            "version": draft.ladder_version,
+            # Expectation texts below come from this ladder; it may differ from the draft's.
+            "used_for_texts": {"name": ladder.name, "version": ladder.version},
+        },
+        "sections": out_sections,
+        "cited_notes": cited_notes(repo, draft, sections),
+        "cited_expectations": cited_expectations(ladder, draft, sections),
+        "findings": [
+            {"section": f.section, "message": f.message}
+            for f in findings_for(repo, ladder, draft_id)
+        ],
+    }
+
+
+def _heading(draft: DraftRecord) -> str:
+    kind = "Self-review" if draft.mode == "self" else "Feedback"
+    return f"{kind} for {draft.person}"
+
+
+def render_markdown(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
+    parts = [f"# {_heading(draft)}\n"]
+    parts += [f"\n## {s.title}\n\n{s.human_text.strip()}\n" for s in sections]
+    return "".join(parts)
+
+
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
+
+
+def _plain(text: str) -> str:
+    """Markdown made plain: no emphasis markers or link targets, '#' headings as lines."""
+    lines = []
+    for line in text.splitlines():
+        line = _LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            line = stripped.lstrip("#").strip()
+        elif stripped.startswith("* "):
+            line = line.replace("* ", "- ", 1)
+        lines.append(line.rstrip())
+    return "\n".join(lines).strip()
+
+
+def render_text(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
+    title = _heading(draft)
+    parts = [f"{title}\n{'=' * len(title)}\n"]
+    parts += [f"\n{s.title}\n{'-' * len(s.title)}\n\n{_plain(s.human_text)}\n" for s in sections]
+    return "".join(parts)
+
+
+def render_export(
+    repo: Repository, ladder: Ladder, draft_id: int, fmt: str = "md", *, policy: str = "edit"
+) -> str:
+    """The export text in ``fmt``; raises :class:`ExportBlocked` if the gate refuses.
+
+    ``policy`` defaults to the strictest one; callers pass ``settings.export_policy``.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
+    status = require_exportable(repo, draft_id, policy)
+    draft = repo.get_draft(draft_id)
+    sections = repo.sections(draft_id)
+    if fmt == "json":
+        return json.dumps(provenance(repo, ladder, draft_id, status), indent=2) + "\n"
+    if fmt == "txt":
+        return render_text(draft, sections)
+    return render_markdown(draft, sections)
+
+
+def findings_path(path: Path) -> Path:
+    return path.with_name(path.name + ".findings.md")
+
+
+def write_export(
+    text: str, path: Path, force: bool = False, *, findings: Sequence[Finding] = ()
+) -> list[Path]:
+    """Write atomically, never over an existing file unless ``force``; returns the paths
+    written (the export, then the findings report when there are findings)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise ExportExistsError(f"{path} already exists", hint="pass --force to overwrite it")
+    atomic_write_text(path, text)
+    written = [path]
+    report = findings_path(path)
+    if findings:
+        atomic_write_text(report, findings_report(findings, path.name))
+        written.append(report)
+    elif report.exists():
+        report.unlink()  # a report from an earlier export would describe other text
+    return written
