@@ -123,24 +123,31 @@ def _stemmed(entry: str) -> tuple[str, ...]:
 def parse_lexicon(data: dict[str, object]) -> Lexicon:
     """Build a :class:`Lexicon` from the mapping a lexicon file holds."""
 
+    def words(key: str, items: list[object]) -> list[str]:
+        # YAML 1.1 reads bare on/off/no/yes as booleans: refuse them rather than match "True".
+        odd = [i for i in items if not isinstance(i, str)]
+        if odd:
+            raise ValueError(f"lexicon: '{key}' holds non-text entries {odd!r} (quote them)")
+        return [str(i) for i in items]
+
     def seq(key: str) -> list[str]:
         value = data.get(key) or []
         if not isinstance(value, list):
             raise ValueError(f"lexicon: '{key}' must be a list")
-        return [str(v) for v in value]
+        return words(key, value)
 
     def weights(key: str) -> dict[str, float]:
         value = data.get(key) or {}
         if not isinstance(value, dict):
             raise ValueError(f"lexicon: '{key}' must be a mapping")
-        return {str(k): float(v) for k, v in value.items()}
+        return dict(zip(words(key, list(value)), map(float, value.values()), strict=True))
 
     concepts: dict[tuple[str, ...], list[str]] = {}
     groups = data.get("concepts") or {}
     if not isinstance(groups, dict):
         raise ValueError("lexicon: 'concepts' must be a mapping of name to list")
     for name, members in groups.items():
-        for member in members:
+        for member in words(f"concepts.{name}", list(members)):
             key = _stemmed(member)
             if key and len(key) <= MAX_PHRASE:
                 concepts.setdefault(key, []).append(f"@{name}")

@@ -9,13 +9,13 @@ as it is and unknown ids are dropped. Any :class:`GatewayError` falls back to th
 result for the batch, with a warning; after an error that will not go away by itself
 (no key, provider down, unknown model), the remaining batches skip the model.
 
-Notes are referred to as ``N1``, ``N2``... in the prompt, and the person's name (and any
-configured names) are replaced by placeholders before anything is sent.
+Each note is rendered with the ``map`` prompt template (company override allowed) and
+referred to as ``N1``, ``N2``...; the person's name and any configured names become
+placeholders (``PERSON_1``...) before anything is sent.
 """
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,11 +23,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from feedback_writer.errors import ContextTooLong, GatewayError, StructuredOutputError
+from feedback_writer.errors import (
+    ContextTooLong,
+    GatewayError,
+    StructuredOutputError,
+    TemplateError,
+)
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping.matcher import Match, Matcher
 
 if TYPE_CHECKING:
+    from feedback_writer.drafting.pseudonym import Pseudonymiser
+    from feedback_writer.drafting.templates import PromptTemplates
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.mapping.service import NoteMapping
 
@@ -96,46 +103,36 @@ SYSTEM = (
     "expectation not being met (a gap, a mistake, a complaint), else positive. Confidence "
     "is 0 to 1. When the note shows none of its candidates (holidays, logistics, vague "
     "praise), set no_evidence to true and give no expectations. Use only expectation ids "
-    "listed as the note's candidates, copied exactly. Answer for every note, by its key."
+    "listed as the note's candidates, copied exactly. Answer for every note, by its key. "
+    "Names are replaced by placeholders such as PERSON_1."
 )
 
 
-def _placeholders(names: Sequence[str]) -> list[tuple[re.Pattern[str], str]]:
-    """Patterns for each name (full, then each part of 3+ letters) and its placeholder."""
-    out: list[tuple[re.Pattern[str], str]] = []
-    for i, name in enumerate(n.strip() for n in names):
-        if not name:
-            continue
-        label = "[the engineer]" if i == 0 else f"[person {i + 1}]"
-        parts = [name, *(p for p in name.split() if len(p) >= 3 and p != name)]
-        for part in parts:
-            out.append((re.compile(rf"\b{re.escape(part)}\b", re.IGNORECASE), label))
-    return out
-
-
-def pseudonymise(text: str, patterns: Sequence[tuple[re.Pattern[str], str]]) -> str:
-    for pattern, label in patterns:
-        text = pattern.sub(label, text)
-    return text
-
-
-def build_messages(ladder: Ladder, notes: Sequence[PromptNote], top_k: int) -> list[dict[str, Any]]:
-    """System and user messages for one batch (a template replaces this when it lands)."""
-    comp_names = {c.slug: c.name for c in ladder.competencies}
-    level_names = {lv.slug: lv.name for lv in ladder.levels}
+def build_messages(
+    ladder: Ladder,
+    notes: Sequence[PromptNote],
+    top_k: int,
+    templates: PromptTemplates,
+) -> list[dict[str, Any]]:
+    """System and user messages for one batch: the ``map`` template rendered per note."""
     blocks = []
     for note in notes:
-        lines = [f"{note.key}: {note.text}", "candidates:"]
+        candidates = []
         for m in note.candidates:
             e = ladder.expectation(m.expectation_id)
-            lines.append(
-                f"- {e.id} ({comp_names.get(e.competency, e.competency)}, "
-                f"{level_names.get(e.level, e.level)}): {e.text}"
+            candidates.append(
+                {"id": e.id, "text": e.text, "competency": e.competency, "level": e.level}
             )
-        blocks.append("\n".join(lines))
+        variables = {
+            "note": {"id": note.key, "text": note.text},
+            "candidates": candidates,
+            "top_k": top_k,
+            "ladder": {"name": ladder.name},
+        }
+        blocks.append(templates.render(PURPOSE, variables))
     return [
         {"role": "system", "content": SYSTEM.format(ladder=ladder.name, top_k=top_k)},
-        {"role": "user", "content": "\n\n".join(blocks)},
+        {"role": "user", "content": "\n\n---\n\n".join(blocks)},
     ]
 
 
@@ -185,7 +182,7 @@ def _to_matches(item: NoteAnswer, ladder: Ladder, top_k: int) -> tuple[list[Matc
     return ranked[:top_k], dropped
 
 
-def _fatal(exc: GatewayError) -> bool:
+def _fatal(exc: GatewayError | TemplateError) -> bool:
     """Errors that the next batch would meet again (no key, provider down, ...)."""
     return not isinstance(exc, StructuredOutputError | ContextTooLong)
 
@@ -193,7 +190,6 @@ def _fatal(exc: GatewayError) -> bool:
 def assisted_mapping(
     gateway: Gateway,
     ladder: Ladder,
-    matcher: Matcher,
     offline: Sequence[NoteMapping],
     *,
     top_k: int,
@@ -201,10 +197,15 @@ def assisted_mapping(
     on_warning: Callable[[str], None],
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    templates: PromptTemplates | None = None,
 ) -> list[NoteMapping]:
     """The model's mapping of each note, or the offline one where the model failed."""
+    from feedback_writer.drafting.pseudonym import Pseudonymiser
+    from feedback_writer.drafting.templates import PromptTemplates
+
     shortlister = shortlist_matcher(ladder)
-    patterns = _placeholders(names)
+    hide = Pseudonymiser(names[0], names[1:]) if names else Pseudonymiser("")
+    templates = templates or PromptTemplates()
     results: list[NoteMapping] = list(offline)
     # Notes with no candidate at all cannot show evidence: the model is not asked.
     todo = [
@@ -215,17 +216,18 @@ def assisted_mapping(
     total, done = len(offline), len(offline) - len(todo)
     if on_progress is not None:
         on_progress(done, total)
-    stopped: GatewayError | None = None
+    stopped: GatewayError | TemplateError | None = None
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         if stopped is None:
             try:
-                _ask(gateway, ladder, batch, results, patterns, top_k, on_warning)
-            except GatewayError as exc:
-                first, last = offline[batch[0][0]].note_id, offline[batch[-1][0]].note_id
+                _ask(gateway, ladder, batch, results, hide, templates, top_k, on_warning)
+            except (GatewayError, TemplateError) as exc:
+                ids = [offline[i].note_id for i, _ in batch]
+                which = ids[0] if len(ids) == 1 else f"{ids[0]}..{ids[-1]}"
                 on_warning(
-                    f"model mapping failed for notes {first}..{last}, using the offline "
-                    f"matcher instead: {exc}"
+                    f"model mapping failed for {which}, using the offline matcher's "
+                    f"suggestions instead: {exc}"
                 )
                 if _fatal(exc):
                     stopped = exc
@@ -242,7 +244,8 @@ def _ask(
     ladder: Ladder,
     batch: Sequence[tuple[int, list[Match]]],
     results: list[NoteMapping],
-    patterns: Sequence[tuple[re.Pattern[str], str]],
+    hide: Pseudonymiser,
+    templates: PromptTemplates,
     top_k: int,
     on_warning: Callable[[str], None],
 ) -> None:
@@ -251,7 +254,7 @@ def _ask(
 
     keys = [f"N{j + 1}" for j in range(len(batch))]
     prompt_notes = [
-        PromptNote(key, pseudonymise(results[i].text, patterns), cands)
+        PromptNote(key, hide.apply(results[i].text), cands)
         for key, (i, cands) in zip(keys, batch, strict=True)
     ]
     repairs = 0
@@ -277,7 +280,7 @@ def _ask(
         ]
 
     result = gateway.complete_structured(
-        build_messages(ladder, prompt_notes, top_k), MappingAnswer,
+        build_messages(ladder, prompt_notes, top_k, templates), MappingAnswer,
         purpose=PURPOSE, validate=validate, repair_messages=repair,
     )  # fmt: skip
     by_key: dict[str, NoteAnswer] = {}

@@ -57,9 +57,9 @@ class MatcherOptions:
 
     stemming: bool = True
     concepts: bool = True
-    concept_weight: float = 0.5
+    concept_weight: float = 1.0
     bigrams: bool = True
-    bigram_weight: float = 0.5
+    bigram_weight: float = 0.25
     ladder_hints: bool = True
     """Use the ladder's signals and examples (off: expectation texts and names only)."""
     competency_weight: float = 0.5
@@ -68,16 +68,18 @@ class MatcherOptions:
     b: float = 0.6
     w_text: float = 3.0
     w_signals: float = 2.0
-    w_examples: float = 1.0
-    w_comp_name: float = 2.0
-    w_comp_texts: float = 1.0
+    w_examples: float = 2.0
+    w_comp_name: float = 1.0
+    w_comp_texts: float = 0.5
     w_comp_hints: float = 0.5
-    abstain_raw: float = 2.0
-    """Raw score below which a note shows no ladder evidence."""
+    min_score: float = 0.25
+    """Best score below which a note shows no ladder evidence."""
     non_work_factor: float = 2.5
-    """The threshold is multiplied by this when the note carries non-work cues."""
-    score_scale: float = 4.0
-    """Raw score at which the [0, 1] score is 0.5."""
+    """Evidence strength is divided by this when the note carries non-work cues."""
+    score_scale: float = 10.0
+    """Relative score (raw / ladder reference) that maps to 0.5 is 1 / score_scale."""
+    coverage_power: float = 2.0
+    """How strongly a note's share of words unknown to the ladder and lexicon lowers scores."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()
@@ -128,11 +130,7 @@ class Matcher:
         self.ladder = ladder
         self.options = opts = options or DEFAULT_OPTIONS
         self.lexicon = lexicon or default_lexicon()
-        # min_score is on the public [0, 1] scale; the index works on raw BM25 scores.
-        self._abstain_raw = (
-            opts.abstain_raw if min_score is None else self._raw_from_score(min_score)
-        )
-        self.min_score = self._score_from_raw(self._abstain_raw)
+        self.min_score = opts.min_score if min_score is None else min_score
         self._expectations = list(ladder.expectations)
         self._comp_slugs = [c.slug for c in ladder.competencies]
         comp_pos = {slug: i for i, slug in enumerate(self._comp_slugs)}
@@ -149,13 +147,47 @@ class Matcher:
             [self._competency_doc(j) for j in range(len(self._comp_slugs))], opts.k1, opts.b
         )
 
-    # --- scores on the public scale ---------------------------------------------------
-    def _score_from_raw(self, raw: float) -> float:
-        return raw / (raw + self.options.score_scale) if raw > 0 else 0.0
+        self._vocabulary = (
+            set(self._exp_index.postings)
+            | set(self._comp_index.postings)
+            | {w for phrase in self.lexicon.concepts for w in phrase}
+        )
+        self._reference = self._calibrate()
 
-    def _raw_from_score(self, score: float) -> float:
-        score = min(max(score, 0.0), 0.999999)
-        return score * self.options.score_scale / (1 - score)
+    # --- scores on the public scale ---------------------------------------------------
+    def _calibrate(self) -> float:
+        """The median best raw score of the ladder's own expectation texts used as notes.
+
+        BM25 scores grow with document length and vocabulary, so a fixed threshold would fit
+        one ladder only; scores divided by this reference mean the same on any ladder."""
+        tops = sorted(
+            (self.raw_scores(e.text) or [(0, 0.0)])[0][1] for e in self._expectations
+        )
+        return tops[len(tops) // 2] if tops and tops[len(tops) // 2] > 0 else 1.0
+
+    def _coverage(self, whole: list[str]) -> float:
+        """Share of the note's content words that the ladder or the lexicon knows."""
+        content = [
+            t
+            for t in whole
+            if t not in self.lexicon.stopwords and t != "n't" and len(t) > 1 and not t.isdigit()
+        ]
+        if not content:
+            return 0.0
+        known = sum(1 for t in content if stem(t) in self._vocabulary)
+        return known / len(content)
+
+    def _strength(self, text: str) -> float:
+        """How much a note's best match can be trusted, as a factor on its relative score."""
+        whole = tokens(text)
+        factor = self._coverage(whole) ** self.options.coverage_power
+        if self._non_work(whole):
+            factor /= self.options.non_work_factor
+        return factor * self.options.score_scale / self._reference
+
+    @staticmethod
+    def _squash(x: float) -> float:
+        return x / (x + 1) if x > 0 else 0.0
 
     # --- analysis ---------------------------------------------------------------------
     def terms(self, text: str) -> dict[str, float]:
@@ -273,10 +305,8 @@ class Matcher:
         scored = self.raw_scores(text)
         if not scored or top_k <= 0:
             return []
-        threshold = self._abstain_raw
-        if self._non_work(split_compounds(tokens(text))):
-            threshold *= self.options.non_work_factor
-        if scored[0][1] < threshold:
+        strength = self._strength(text)
+        if self._squash(scored[0][1] * strength) < self.min_score:
             return []
         polarity = self.polarity(text)
         out: list[Match] = []
@@ -287,7 +317,7 @@ class Matcher:
                     expectation_id=e.id,
                     competency=e.competency,
                     level=e.level,
-                    score=round(self._score_from_raw(raw), 4),
+                    score=round(self._squash(raw * strength), 4),
                     polarity=polarity,
                 )
             )

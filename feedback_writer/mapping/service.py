@@ -24,6 +24,7 @@ from feedback_writer.storage.records import MappingRecord
 from feedback_writer.storage.repository import Repository
 
 if TYPE_CHECKING:
+    from feedback_writer.drafting.templates import PromptTemplates
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.mapping.coverage import Coverage
 
@@ -92,13 +93,15 @@ def map_texts(
     top_k: int = 5,
     gateway: Gateway | None = None,
     names: Sequence[str] = (),
+    templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
 ) -> MappingRun:
     """Map ``(note_id, text)`` pairs without storing anything.
 
-    With a gateway the model picks from the matcher's shortlist; ``names`` are replaced by
-    placeholders in what is sent (privacy). Warnings go to ``on_warning`` and the run.
+    With a gateway the model picks from the matcher's shortlist; ``names`` (the subject
+    first) become placeholders in what is sent; ``templates`` default to the shipped
+    prompts. Warnings go to ``on_warning`` and the run.
     """
     if top_k < 1:
         raise UsageError(f"--top must be at least 1 (got {top_k})")
@@ -122,7 +125,7 @@ def map_texts(
             on_warning(message)
 
     run.results = assisted_mapping(
-        gateway, ladder, matcher, offline, top_k=top_k, names=names,
+        gateway, ladder, offline, top_k=top_k, names=names, templates=templates,
         on_warning=warn, on_progress=on_progress,
     )  # fmt: skip
     run.warnings = warnings
@@ -140,6 +143,7 @@ def suggest(
     gateway: Gateway | None = None,
     top_k: int = 5,
     names: Sequence[str] = (),
+    templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
 ) -> MappingRun:
@@ -151,7 +155,8 @@ def suggest(
     notes = repo.list_notes(person, include_excluded=False)
     run = map_texts(
         ladder, [(n.id, n.text) for n in notes], top_k=top_k, gateway=gateway,
-        names=[person, *names], on_warning=on_warning, on_progress=on_progress,
+        names=[person, *names], templates=templates, on_warning=on_warning,
+        on_progress=on_progress,
     )  # fmt: skip
     run.person = person
     for result in run.results:
