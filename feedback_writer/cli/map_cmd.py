@@ -111,8 +111,13 @@ def map_command(
     repo, ladder = ctx.repo, ctx.ladder
     repo.get_person(person)
     gateway = None if offline else service.gateway_from_settings(ctx.settings, repo)
+    templates = None
+    if gateway is not None:
+        from feedback_writer.drafting.templates import PromptTemplates
+
+        templates = PromptTemplates(ctx.settings.prompts_dir)
     run = service.suggest(
-        repo, ladder, person, gateway=gateway, top_k=top_k,
+        repo, ladder, person, gateway=gateway, top_k=top_k, templates=templates,
         names=list(ctx.settings.pseudonymise), on_warning=_warn,
     )  # fmt: skip
     if not run.results:
