@@ -1,0 +1,63 @@
+"""Provides the mapping service tests' fixtures: a tiny company ladder, a stored person
+with notes, and a runner for the real CLI entry point (exit codes, stdout, stderr)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# --import-mode=importlib puts no test dir on sys.path; the fakes module has a unique name.
+sys.path.insert(0, str(Path(__file__).parent))
+
+HERE = Path(__file__).parent
+TINY = HERE / "tiny-ladder.yaml"
+
+NOTES = [
+    "Led the outage response and wrote the postmortem",
+    "Improved the runbook for the billing service",
+    "Mentored the new hire through pairing sessions",
+    "Took two weeks of holiday in August",
+    "Paged twice and ignored the pager, incident dragged on",
+]
+
+
+@pytest.fixture
+def tiny_ladder():  # type: ignore[no-untyped-def]
+    from feedback_writer.ladder.loader import load_ladder
+
+    return load_ladder(TINY)
+
+
+@pytest.fixture
+def ana(repo):  # type: ignore[no-untyped-def]
+    """A person 'Ana' at level l2 with the five NOTES stored (n1..n5)."""
+    from feedback_writer.notes.model import ParsedNote
+
+    for text in NOTES:
+        repo.add_note("Ana", ParsedNote(text=text))
+    repo.update_person("Ana", current_level="l2")
+    return repo
+
+
+CliResult = tuple[int, str, str]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., CliResult]]:
+    """Run ``feedback-writer ARGS`` through ``main`` (exit code, stdout, stderr)."""
+    from feedback_writer.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield run
