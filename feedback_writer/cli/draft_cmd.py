@@ -1,0 +1,142 @@
+"""Provides ``feedback-writer draft``: draft a person's feedback and store it unreviewed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from feedback_writer.cli._common import app, common_options, person_option
+from feedback_writer.context import AppContext
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
+    """Print a stored draft as Markdown (sections) or JSON, warnings on stderr."""
+    from feedback_writer.drafting.render import sections_markdown
+
+    record = ctx.repo.get_draft(draft_id)
+    sections = ctx.repo.sections(draft_id)
+    warnings: list[str] = list(record.meta.get("warnings", []))
+    if fmt == "json":
+        out: dict[str, Any] = {
+            "draft_id": record.id,
+            "person": record.person,
+            "drafter": record.drafter,
+            "model": record.model,
+            "warnings": warnings,
+            "content": record.content,
+            "sections": [{"key": s.key, "title": s.title, "text": s.model_text} for s in sections],
+        }
+        click.echo(json.dumps(out, indent=2))
+        return
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    title = f"Draft {record.id}: {record.person} ({record.drafter}, unreviewed)"
+    click.echo(sections_markdown(title, [(s.key, s.title, s.model_text) for s in sections]))
+    click.echo(
+        f"Stored as draft {record.id}. Every section needs a human edit before export: "
+        f'feedback-writer review --person "{record.person}"',
+        err=True,
+    )
+
+
+@click.command("draft")
+@person_option
+@click.option("--level", help="Current level (saved for the person).")
+@click.option("--target", help="Target level (saved for the person).")
+@click.option("--mode", type=click.Choice(["manager", "self"]), help="manager or self review.")
+@click.option("--model", help="litellm model string; unset: the offline drafter.")
+@click.option("--since", callback=_date, help="Window start (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Window end (YYYY-MM-DD).")
+@click.option("--exclude", multiple=True, metavar="ID", help="Leave a note out (repeatable).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="Also count suggestions scoring at least this as evidence.",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
+@click.option(
+    "--prompts",
+    "prompts_dir",
+    type=click.Path(file_okay=False),
+    help="Company prompt templates overriding the defaults by name.",
+)
+@common_options
+@app
+def draft(
+    ctx: AppContext,
+    person: str,
+    level: str | None,
+    target: str | None,
+    mode: str | None,
+    model: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    exclude: tuple[str, ...],
+    threshold: float | None,
+    fmt: str,
+    dry_run: bool,
+    prompts_dir: str | None,
+) -> None:
+    """Draft feedback for a person from their mapped notes and store it unreviewed.
+
+    The window is --since/--until, else the person's current cycle, else all notes.
+    With no model configured the offline drafter writes an evidence outline."""
+    from feedback_writer.drafting.service import create_draft
+
+    ctx.set_flag("prompts_dir", prompts_dir)
+    ctx.set_flag("model", model)
+
+    def progress(message: str) -> None:
+        click.echo(f"\r{message}", err=True, nl=False)
+
+    common: dict[str, Any] = {
+        "level": level, "target": target, "mode": mode, "since": since, "until": until,
+        "exclude": exclude, "threshold": threshold,
+    }  # fmt: skip
+    if dry_run:
+        plan = create_draft(ctx, person, dry_run=True, **common)
+        for w in plan.warnings:
+            click.echo(f"warning: {w}", err=True)
+        if not plan.messages:
+            click.echo("dry run: offline drafter, nothing would be sent")
+            return
+        if fmt == "json":
+            click.echo(
+                json.dumps(
+                    {
+                        "model": plan.model,
+                        "messages": plan.messages,
+                        "prompt_tokens": plan.prompt_tokens,
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            click.echo(
+                f"dry run: {plan.model}, {plan.prompt_tokens} prompt tokens; "
+                "nothing was sent. These messages would be:"
+            )
+            for m in plan.messages:
+                click.echo(f"\n--- {m['role']} ---\n{m['content']}")
+        if plan.needs_condensing:
+            click.echo(
+                "(the notes exceed the model's context: they would be condensed first)", err=True
+            )
+        return
+    record = create_draft(ctx, person, on_progress=progress, **common)
+    if record.model:
+        click.echo("", err=True)
+    print_draft(ctx, record.id, fmt)

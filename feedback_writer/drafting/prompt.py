@@ -1,0 +1,172 @@
+"""Provides the prompt a model drafter sends: its variables, messages, budget and condensing.
+
+Budget rule: the prompt holds only what the draft needs. Expectations: for each
+competency with evidence in the window (positive or negative), the current level's and
+the guidance level's (next or target); other competencies appear by slug only. Notes:
+the window's notes, one line each, with the expectation ids they were mapped to. When the
+notes do not fit the model's context they are condensed in chunks first (one
+``complete_text`` call per chunk), keeping every note id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from feedback_writer.drafting.base import DraftRequest
+from feedback_writer.drafting.templates import PromptTemplates
+from feedback_writer.notes.model import AuthorKind, Note
+
+Messages = list[dict[str, Any]]
+# Tokens kept free for the answer when checking the context window.
+ANSWER_RESERVE = 4096
+CHARS_PER_TOKEN = 4
+
+
+def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
+    """A tokenizer-free estimate: ~4 characters per token plus a few per message."""
+    chars = sum(len(str(m.get("content", ""))) for m in messages)
+    return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+
+
+def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | None:
+    if slug is None:
+        return None
+    lv = request.ladder.level(slug)
+    return {"slug": lv.slug, "name": lv.name, "tagline": lv.tagline}
+
+
+def note_view(note: Note, request: DraftRequest) -> dict[str, Any]:
+    """What a template sees of a note (its text is fenced by the template)."""
+    maps = request.evidence.get(note.id, ())
+    polarity = {m.polarity for m in maps}
+    return {
+        "id": note.id,
+        "date": note.date.isoformat() if note.date else None,
+        "author_kind": note.author_kind.value,
+        "author": note.author_name,
+        "text": note.text,
+        "expectation_ids": [m.expectation_id for m in maps],
+        "polarity": "mixed" if len(polarity) > 1 else (polarity.pop() if polarity else None),
+    }
+
+
+def evidenced_competencies(request: DraftRequest) -> list[str]:
+    """Competency slugs with any evidence in the window, in ladder order."""
+    seen = {
+        request.ladder.expectation(m.expectation_id).competency
+        for note in request.notes
+        for m in request.evidence.get(note.id, ())
+        if request.ladder.has_expectation(m.expectation_id)
+    }
+    return [c.slug for c in request.ladder.competencies if c.slug in seen]
+
+
+def draft_variables(
+    request: DraftRequest, notes: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The variables of system.j2 and draft_<mode>.j2 (documented in prompts/README.md)."""
+    ladder = request.ladder
+    chosen = evidenced_competencies(request)
+    guidance = request.guidance_level
+    competencies = []
+    for slug in chosen:
+        comp = ladder.competency(slug)
+        current = ladder.expectations_at(request.level, slug)
+        nxt = ladder.expectations_at(guidance, slug) if guidance else []
+        count = sum(
+            1
+            for n in request.notes
+            if any(
+                ladder.has_expectation(m.expectation_id)
+                and ladder.expectation(m.expectation_id).competency == slug
+                for m in request.evidence.get(n.id, ())
+            )
+        )
+        competencies.append(
+            {
+                "slug": slug,
+                "name": comp.name,
+                "evidence_count": count,
+                "current": [{"id": e.id, "text": e.text} for e in current],
+                "next": [{"id": e.id, "text": e.text} for e in nxt],
+            }
+        )
+    views = list(notes) if notes is not None else [note_view(n, request) for n in request.notes]
+    return {
+        "person": request.person,
+        "mode": request.mode,
+        "level": _level_view(request, request.level),
+        "target": _level_view(request, request.target),
+        "guidance_level": _level_view(request, guidance),
+        "ladder": {"name": ladder.name, "version": ladder.version, "title": ladder.spec.title},
+        "window": {
+            "since": request.since.isoformat() if request.since else None,
+            "until": request.until.isoformat() if request.until else None,
+        },
+        "competencies": competencies,
+        "unevidenced": [c.slug for c in ladder.competencies if c.slug not in chosen],
+        "notes": [v for v in views if v["author_kind"] != AuthorKind.PEER.value],
+        "peer_notes": [v for v in views if v["author_kind"] == AuthorKind.PEER.value],
+        "condensed": notes is not None,
+    }
+
+
+def draft_messages(
+    templates: PromptTemplates,
+    request: DraftRequest,
+    notes: Sequence[dict[str, Any]] | None = None,
+) -> Messages:
+    """System and user message for a draft, before pseudonymisation."""
+    variables = draft_variables(request, notes)
+    return [
+        {"role": "system", "content": templates.render("system", variables)},
+        {"role": "user", "content": templates.render(f"draft_{request.mode}", variables)},
+    ]
+
+
+def _chunks(items: Sequence[dict[str, Any]], budget: int) -> list[list[dict[str, Any]]]:
+    out: list[list[dict[str, Any]]] = [[]]
+    used = 0
+    for item in items:
+        size = math.ceil(len(item["text"]) / CHARS_PER_TOKEN) + 12
+        if out[-1] and used + size > budget:
+            out.append([])
+            used = 0
+        out[-1].append(item)
+        used += size
+    return out
+
+
+def parse_condensed(text: str, chunk: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Condensed lines ``n12: ...`` mapped back to the chunk's notes; a note the model
+    skipped keeps its first 200 characters, so no id is lost."""
+    by_id = {v["id"]: v for v in chunk}
+    got: dict[str, str] = {}
+    for line in text.splitlines():
+        head, sep, rest = line.strip().lstrip("-* ").partition(":")
+        if sep and head.strip() in by_id and rest.strip():
+            got[head.strip()] = rest.strip()
+    return [{**v, "text": got.get(v["id"], " ".join(v["text"].split())[:200])} for v in chunk]
+
+
+def condense_notes(
+    templates: PromptTemplates,
+    views: Sequence[dict[str, Any]],
+    complete: Callable[[Messages], str],
+    *,
+    chunk_tokens: int,
+    on_progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Notes shortened chunk by chunk through ``complete`` (the gateway's complete_text)."""
+    out: list[dict[str, Any]] = []
+    chunks = _chunks(views, chunk_tokens)
+    for i, chunk in enumerate(chunks, start=1):
+        if on_progress:
+            on_progress(f"condensing notes: chunk {i}/{len(chunks)}")
+        variables = {"notes": chunk, "max_words": 25}
+        # One self-contained user message: condense.j2 carries its own fencing rules.
+        messages = [{"role": "user", "content": templates.render("condense", variables)}]
+        out += parse_condensed(complete(messages), chunk)
+    return out
