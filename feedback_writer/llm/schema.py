@@ -36,8 +36,12 @@ _CONSTRAINTS = (
 )
 _DROPPED = ("title", "examples", "discriminator", "patternProperties", "propertyNames")
 _UNSUPPORTED = frozenset(
-    (*_CONSTRAINTS, *_DROPPED, "default", "oneOf", "allOf", "not", "if", "then", "else")
-    + ("const", "prefixItems", "dependentRequired", "dependentSchemas", "unevaluatedProperties")
+    (
+        *_CONSTRAINTS,
+        *_DROPPED,
+        *("default", "const", "oneOf", "allOf", "not", "if", "then", "else", "prefixItems"),
+        *("dependentRequired", "dependentSchemas", "unevaluatedProperties"),
+    )
 )
 _REF_PREFIX = "#/$defs/"
 
@@ -50,7 +54,10 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """
     raw = model.model_json_schema()
     defs: dict[str, Any] = raw.pop("$defs", {})
-    root = _strict(raw, defs)
+    if set(raw) == {"$ref"}:
+        # A recursive model's schema is a bare $ref; strict mode wants an object at the root.
+        raw = copy.deepcopy(defs[str(raw["$ref"]).removeprefix(_REF_PREFIX)])
+    root: dict[str, Any] = _strict(raw, defs)
     if defs:
         root["$defs"] = {name: _strict(sub, defs) for name, sub in defs.items()}
     problems = strict_schema_problems(root)
@@ -102,7 +109,9 @@ def _describe_dropped(node: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in node.items() if k not in _CONSTRAINTS and k not in _DROPPED}
     out.pop("default", None)
     if words:
-        out["description"] = " ".join([out["description"], *words] if out.get("description") else words)
+        out["description"] = " ".join(
+            [out["description"], *words] if out.get("description") else words
+        )
     return out
 
 

@@ -1,0 +1,381 @@
+"""Provides the model gateway: the one module that imports litellm, and only lazily.
+
+:class:`Gateway` takes messages plus a pydantic response model and returns a validated
+model (``complete_structured``) or plain text (``complete_text``), sync or async. It
+retries 429/5xx/connection errors/timeouts with backoff, sends invalid answers back for
+repair, logs every HTTP attempt as a :class:`CallRecord`, and raises only the typed
+errors of :mod:`feedback_writer.errors`. API keys come from the environment alone:
+nothing here accepts, stores or logs one.
+
+Importing this module does not import litellm (about 2 s and 175 MB); the first call
+that needs it does, through :func:`_litellm`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import math
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from feedback_writer.errors import MissingApiKey, UnknownModel
+from feedback_writer.llm._failures import clean_detail
+from feedback_writer.llm._flow import (
+    LOCAL_PROVIDERS,
+    Answer,
+    Call,
+    Capabilities,
+    Flow,
+    FlowContext,
+    Sleep,
+    structured_flow,
+    text_flow,
+)
+from feedback_writer.llm._records import (
+    CallRecord,
+    LogFn,
+    ModelSettings,
+    Progress,
+    ProgressFn,
+    StructuredResult,
+)
+
+__all__ = [
+    "CallRecord",
+    "Gateway",
+    "LogFn",
+    "ModelSettings",
+    "Progress",
+    "ProgressFn",
+    "StructuredResult",
+]
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+Validate = Callable[[T], list[str]]
+RepairMessages = Callable[[list[str], str], list[dict[str, Any]]]
+
+
+def _litellm() -> Any:
+    """Import litellm with our global settings applied; cheap after the first call."""
+    # Without this, importing litellm downloads a price map from the internet.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    # importlib keeps mypy from type-checking all of litellm; we treat it as Any.
+    lt: Any = importlib.import_module("litellm")
+    # aiohttp would bypass httpx (and so respx in tests); one transport for both paths.
+    lt.disable_aiohttp_transport = True
+    lt.telemetry = False
+    lt.suppress_debug_info = True
+    return lt
+
+
+class _StreamText:
+    """Collects stream chunks and reports each piece of text as :class:`Progress`."""
+
+    def __init__(self, on_progress: ProgressFn | None) -> None:
+        self.chunks: list[Any] = []
+        self.chars = 0
+        self.on_progress = on_progress
+
+    def add(self, chunk: Any) -> None:
+        self.chunks.append(chunk)
+        choices = getattr(chunk, "choices", None) or []
+        delta = getattr(getattr(choices[0], "delta", None), "content", None) if choices else None
+        if not delta:
+            return
+        self.chars += len(delta)
+        if self.on_progress is not None:
+            # ~4 characters per token: good enough for a progress bar, and free.
+            estimate = math.ceil(self.chars / 4)
+            self.on_progress(
+                Progress(text_delta=delta, chars=self.chars, completion_tokens_estimate=estimate)
+            )
+
+    def build(self, lt: Any, messages: list[dict[str, Any]]) -> Any:
+        return lt.stream_chunk_builder(self.chunks, messages=messages) if self.chunks else None
+
+
+class Gateway:
+    """Calls one configured model; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        log: LogFn | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self._log = log
+        self._sleep = sleep
+        self._asleep = asleep
+        self._caps: Capabilities | None = None
+        self._resolved: tuple[str, str] | None = None
+
+    # --- what litellm knows about the model ------------------------------------------
+
+    def _resolve(self) -> tuple[str, str]:
+        """(model name as the provider knows it, provider), or UnknownModel."""
+        if self._resolved is None:
+            lt = _litellm()
+            try:
+                name, provider, _, _ = lt.get_llm_provider(
+                    model=self.settings.model, api_base=self.settings.api_base
+                )
+            except Exception as exc:
+                raise UnknownModel(
+                    f"litellm cannot tell which provider serves it: {clean_detail(exc)}",
+                    model=self.settings.model,
+                    hint="prefix the provider, e.g. 'openai/gpt-4o-mini', "
+                    "'anthropic/claude-3-5-haiku-20241022' or 'ollama_chat/llama3.1'",
+                ) from None
+            self._resolved = (str(name), str(provider))
+        return self._resolved
+
+    @property
+    def provider(self) -> str:
+        """The litellm provider name, e.g. ``openai``, ``anthropic``, ``ollama_chat``."""
+        return self._resolve()[1]
+
+    def _capabilities(self) -> Capabilities:
+        if self._caps is None:
+            lt = _litellm()
+            name, provider = self._resolve()
+            if provider in ("ollama", "ollama_chat"):
+                self._register_local_model(lt, name, provider)
+            params = lt.get_supported_openai_params(model=name, custom_llm_provider=provider)
+            schema = bool(lt.supports_response_schema(model=name, custom_llm_provider=provider))
+            self._caps = Capabilities(provider, frozenset(params or ()), schema)
+        return self._caps
+
+    def _register_local_model(self, lt: Any, name: str, provider: str) -> None:
+        # For an Ollama model missing from the bundled map, litellm POSTs to /api/show on
+        # every capability check and cost calculation (four times per completion, one of
+        # them from a background thread). A zero-price entry keeps it offline. It is
+        # written into model_cost directly: litellm.register_model would itself call
+        # /api/show (on the default localhost:11434, whatever api_base says).
+        key = f"{provider}/{name}"
+        if key in lt.model_cost or name in lt.model_cost:
+            return
+        lt.model_cost[key] = {
+            "litellm_provider": provider,
+            "mode": "chat",
+            "input_cost_per_token": 0.0,
+            "output_cost_per_token": 0.0,
+        }
+        cache_clear = getattr(lt.get_model_info, "cache_clear", None)
+        if callable(cache_clear):
+            cache_clear()
+
+    def check_ready(self) -> None:
+        """Raise MissingApiKey, naming the env var(s), when the provider's key is absent."""
+        provider = self.provider
+        if provider in LOCAL_PROVIDERS:
+            return
+        env = _litellm().validate_environment(
+            model=self.settings.model, api_base=self.settings.api_base
+        )
+        missing = [str(m) for m in env.get("missing_keys") or []]
+        if missing:
+            names = " and ".join(missing)
+            extra = (
+                " (a LiteLLM proxy accepts its virtual key there)" if self.settings.api_base else ""
+            )
+            raise MissingApiKey(
+                f"no API key: {names} is not set",
+                provider=provider,
+                model=self.settings.model,
+                hint=f"set {names} in the environment{extra}, or choose another model",
+            )
+
+    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
+        """Prompt tokens of ``messages`` by the model's tokenizer (or litellm's default)."""
+        return int(_litellm().token_counter(model=self.settings.model, messages=messages))
+
+    def context_window(self) -> int | None:
+        """Max input tokens from litellm's bundled model map; None when unknown."""
+        self._capabilities()
+        try:
+            info = _litellm().get_model_info(model=self.settings.model)
+        except Exception:
+            return None
+        value = info.get("max_input_tokens") or info.get("max_tokens")
+        return int(value) if value else None
+
+    # --- public calls ----------------------------------------------------------------
+
+    def _context(self) -> FlowContext:
+        self.check_ready()
+        return FlowContext(self.settings, self._capabilities(), self._log)
+
+    def complete_structured(
+        self,
+        messages: list[dict[str, Any]],
+        response_model: type[T],
+        *,
+        purpose: str,
+        validate: Validate[T] | None = None,
+        repair_messages: RepairMessages | None = None,
+        on_progress: ProgressFn | None = None,
+        stream: bool = False,
+    ) -> StructuredResult[T]:
+        """Ask for a ``response_model``; repair invalid answers; raise GatewayError subclasses.
+
+        ``validate`` adds the caller's checks (returns error strings). ``repair_messages``
+        builds the message(s) that follow the assistant's bad answer in a repair turn.
+        """
+        flow = structured_flow(
+            self._context(), messages, response_model, purpose, validate=validate,
+            repair_messages=repair_messages, stream=stream, on_progress=on_progress,
+        )  # fmt: skip
+        return self._run(flow)
+
+    async def acomplete_structured(
+        self,
+        messages: list[dict[str, Any]],
+        response_model: type[T],
+        *,
+        purpose: str,
+        validate: Validate[T] | None = None,
+        repair_messages: RepairMessages | None = None,
+        on_progress: ProgressFn | None = None,
+        stream: bool = False,
+    ) -> StructuredResult[T]:
+        """The async twin of :meth:`complete_structured`."""
+        flow = structured_flow(
+            self._context(), messages, response_model, purpose, validate=validate,
+            repair_messages=repair_messages, stream=stream, on_progress=on_progress,
+        )  # fmt: skip
+        return await self._arun(flow)
+
+    def complete_text(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        purpose: str,
+        on_progress: ProgressFn | None = None,
+        stream: bool = False,
+    ) -> str:
+        """Plain text (e.g. condensing notes), with the same retries and error mapping."""
+        return self._run(
+            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress)
+        )
+
+    async def acomplete_text(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        purpose: str,
+        on_progress: ProgressFn | None = None,
+        stream: bool = False,
+    ) -> str:
+        """The async twin of :meth:`complete_text`."""
+        return await self._arun(
+            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress)
+        )
+
+    # --- drivers: the only code that differs between sync and async ------------------
+
+    def _run(self, flow: Flow[R]) -> R:
+        reply: Answer | None = None
+        try:
+            while True:
+                op = flow.send(reply)
+                if isinstance(op, Sleep):
+                    self._sleep(op.seconds)
+                    reply = None
+                else:
+                    reply = self._attempt(op)
+        except StopIteration as done:
+            result: R = done.value
+            return result
+
+    async def _arun(self, flow: Flow[R]) -> R:
+        reply: Answer | None = None
+        try:
+            while True:
+                op = flow.send(reply)
+                if isinstance(op, Sleep):
+                    await self._asleep(op.seconds)
+                    reply = None
+                else:
+                    reply = await self._aattempt(op)
+        except StopIteration as done:
+            result: R = done.value
+            return result
+
+    def _attempt(self, call: Call) -> Answer:
+        lt = _litellm()
+        started = time.perf_counter()
+        try:
+            response = lt.completion(**call.kwargs)
+            if call.kwargs.get("stream"):
+                text = _StreamText(call.on_progress)
+                chunks: Iterator[Any] = response
+                for chunk in chunks:
+                    text.add(chunk)
+                response = text.build(lt, call.kwargs["messages"])
+        except Exception as exc:
+            return Answer(error=exc, latency_ms=_since(started))
+        return self._answer(lt, response, started)
+
+    async def _aattempt(self, call: Call) -> Answer:
+        lt = _litellm()
+        started = time.perf_counter()
+        try:
+            response = await lt.acompletion(**call.kwargs)
+            if call.kwargs.get("stream"):
+                text = _StreamText(call.on_progress)
+                chunks: AsyncIterator[Any] = response
+                async for chunk in chunks:
+                    text.add(chunk)
+                response = text.build(lt, call.kwargs["messages"])
+        except Exception as exc:
+            return Answer(error=exc, latency_ms=_since(started))
+        return self._answer(lt, response, started)
+
+    def _answer(self, lt: Any, response: Any, started: float) -> Answer:
+        """Text, finish reason, usage and cost of a (possibly stream-built) response."""
+        latency = _since(started)
+        if response is None or not getattr(response, "choices", None):
+            return Answer(text="", latency_ms=latency)
+        choice = response.choices[0]
+        message = getattr(choice, "message", None)
+        text = getattr(message, "content", None)
+        tool_calls = getattr(message, "tool_calls", None)
+        if not text and tool_calls:
+            # litellm turns Anthropic's json_tool_call into content, except when it
+            # cannot (e.g. thinking enabled); then the JSON is in the tool arguments.
+            text = getattr(tool_calls[0].function, "arguments", None)
+        usage = getattr(response, "usage", None)
+        return Answer(
+            text=text if isinstance(text, str) else None,
+            finish_reason=getattr(choice, "finish_reason", None),
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+            cost_usd=self._cost(lt, response),
+            latency_ms=latency,
+        )
+
+    def _cost(self, lt: Any, response: Any) -> float | None:
+        provider = self._capabilities().provider
+        if provider in LOCAL_PROVIDERS:
+            return 0.0
+        try:
+            return float(
+                lt.completion_cost(completion_response=response, custom_llm_provider=provider)
+            )
+        except Exception:
+            # Models missing from the bundled price map (proxies, new releases).
+            return None
+
+
+def _since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
