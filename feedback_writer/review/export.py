@@ -194,6 +194,7 @@ def render_markdown(draft: DraftRecord, sections: Sequence[SectionRecord]) -> st
 
 
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_ITALIC = re.compile(r"(?<![\w*])([*_])(?![\s*_])(.+?)(?<![\s*_])\1(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
 
 
@@ -201,7 +202,7 @@ def _plain(text: str) -> str:
     """Markdown made plain: no emphasis markers or link targets, '#' headings as lines."""
     lines = []
     for line in text.splitlines():
-        line = _LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
+        line = _LINK.sub(r"\1", _ITALIC.sub(r"\2", _EMPHASIS.sub(r"\2", line)))
         stripped = line.lstrip()
         if stripped.startswith("#"):
             line = stripped.lstrip("#").strip()

@@ -21,7 +21,7 @@ HUMAN = {
     "summary": "Ana had a **strong** half; see [the runbook](https://wiki/rb).",
     "competency:reliability": "- Rewrote the payments runbook [n1].",
     "competency:ai": "- Wrote prompt templates [n2]; also ran the evals [n9999].",
-    "peer-input": "Peers value her calm during incidents.",
+    "peer-input": "_Peer input, attributed to peers._ Peers value her calm in incidents.",
 }
 
 
@@ -51,6 +51,7 @@ def test_plain_text_drops_markdown_markup(reviewed: Workspace) -> None:
     assert txt.startswith(f"Feedback for {PERSON}\n================\n")
     assert "Ana had a strong half; see the runbook." in txt
     assert "**" not in txt and "https://wiki/rb" not in txt and "## " not in txt
+    assert "\nPeer input, attributed to peers. Peers value" in txt
 
 
 def test_json_export_carries_provenance(reviewed: Workspace) -> None:
