@@ -25,14 +25,14 @@ NOTES = [
 
 
 @pytest.fixture
-def tiny_ladder():  # type: ignore[no-untyped-def]
+def tiny_ladder():
     from feedback_writer.ladder.loader import load_ladder
 
     return load_ladder(TINY)
 
 
 @pytest.fixture
-def ana(repo):  # type: ignore[no-untyped-def]
+def ana(repo):
     """A person 'Ana' at level l2 with the five NOTES stored (n1..n5)."""
     from feedback_writer.notes.model import ParsedNote
 

@@ -9,24 +9,24 @@ from feedback_writer.mapping import service
 from feedback_writer.mapping.coverage import coverage, format_coverage
 
 
-def _status(repo, note_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _status(repo, note_id: str) -> dict[str, str]:
     return {m.expectation_id: m.status for m in repo.mappings_for_note(note_id)}
 
 
-def test_suggest_stores_offline_suggestions(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_suggest_stores_offline_suggestions(ana, tiny_ladder) -> None:
     run = service.suggest(ana, tiny_ladder, "Ana", top_k=2)
     assert [r.note_id for r in run.results] == ["n1", "n2", "n3", "n4", "n5"]
     assert run.source == "matcher" and run.warnings == []
     assert run.with_evidence == 4
     stored = ana.mappings_for_note("n1")
-    assert [m.expectation_id for m in stored][0] == "ops.l2.leads-incidents"
+    assert stored[0].expectation_id == "ops.l2.leads-incidents"
     assert len(stored) == 2
     assert {(m.status, m.source) for m in stored} == {("suggested", "matcher")}
     assert ana.mappings_for_note("n4") == []
     assert {m.polarity for m in ana.mappings_for_note("n5")} == {"negative"}
 
 
-def test_decisions_survive_a_rerun(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_survive_a_rerun(ana, tiny_ladder) -> None:
     service.suggest(ana, tiny_ladder, "Ana", top_k=3)
     assert _status(ana, "n1")["ops.l1.joins-on-call"] == "suggested"
     service.accept(ana, tiny_ladder, "n1", "ops.l2.leads-incidents", person="Ana")
@@ -42,7 +42,7 @@ def test_decisions_survive_a_rerun(ana, tiny_ladder) -> None:  # type: ignore[no
     ]
 
 
-def test_accept_keeps_or_corrects_polarity(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_accept_keeps_or_corrects_polarity(ana, tiny_ladder) -> None:
     service.suggest(ana, tiny_ladder, "Ana")
     kept = service.accept(ana, tiny_ladder, "n5", "ops.l1.joins-on-call")
     assert (kept.status, kept.polarity) == ("accepted", "negative")
@@ -50,7 +50,7 @@ def test_accept_keeps_or_corrects_polarity(ana, tiny_ladder) -> None:  # type: i
     assert fixed.polarity == "negative"
 
 
-def test_unknown_ids_name_close_matches(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_ids_name_close_matches(ana, tiny_ladder) -> None:
     with pytest.raises(NotFoundError) as err:
         service.add(ana, tiny_ladder, "n1", "ops.l2.writes-runbook")
     assert "did you mean: ops.l2.writes-runbooks" in str(err.value)
@@ -63,7 +63,7 @@ def test_unknown_ids_name_close_matches(ana, tiny_ladder) -> None:  # type: igno
         service.reject(ana, tiny_ladder, "n1", "teaching.l2.mentors", person="Bo")
 
 
-def test_confirmed_evidence_and_threshold(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_evidence_and_threshold(ana, tiny_ladder) -> None:
     service.suggest(ana, tiny_ladder, "Ana", top_k=3)
     assert service.confirmed_evidence(ana, tiny_ladder, "Ana") == {}
     service.accept(ana, tiny_ladder, "n2", "ops.l2.writes-runbooks")
@@ -87,7 +87,7 @@ def test_confirmed_evidence_and_threshold(ana, tiny_ladder) -> None:  # type: ig
         service.confirmed_evidence(ana, tiny_ladder, "Ana", threshold=1.5)
 
 
-def test_excluded_notes_are_neither_mapped_nor_evidence(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_excluded_notes_are_neither_mapped_nor_evidence(ana, tiny_ladder) -> None:
     service.suggest(ana, tiny_ladder, "Ana")
     service.accept(ana, tiny_ladder, "n1", "ops.l2.leads-incidents")
     ana.set_note_excluded("n1", True)
@@ -96,16 +96,16 @@ def test_excluded_notes_are_neither_mapped_nor_evidence(ana, tiny_ladder) -> Non
     assert "n1" not in [r.note_id for r in run.results]
 
 
-def test_map_texts_rejects_bad_top(tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_map_texts_rejects_bad_top(tiny_ladder) -> None:
     with pytest.raises(UsageError, match="at least 1"):
         service.map_texts(tiny_ladder, [("a", "text")], top_k=0)
 
 
-def test_matcher_is_built_once_per_ladder(tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_matcher_is_built_once_per_ladder(tiny_ladder) -> None:
     assert service.matcher_for(tiny_ladder) is service.matcher_for(tiny_ladder)
 
 
-def test_no_model_means_no_gateway(repo) -> None:  # type: ignore[no-untyped-def]
+def test_no_model_means_no_gateway(repo) -> None:
     from feedback_writer.config import Settings
 
     assert service.gateway_from_settings(Settings(), repo) is None
@@ -117,7 +117,7 @@ def test_no_model_means_no_gateway(repo) -> None:  # type: ignore[no-untyped-def
 # --- coverage on a hand-made case ----------------------------------------------------
 
 
-def test_coverage_numbers(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_numbers(ana, tiny_ladder) -> None:
     # n1: incidents (l2) accepted + on-call (l1) accepted, n2: runbooks (l2) negative,
     # n3: mentors (l2) rejected, n4: workshops (l3) accepted, n5: toil (l3) suggested 0.9.
     ana.set_mapping("n1", "ops.l2.leads-incidents", "accepted", polarity="positive")
@@ -159,7 +159,7 @@ def test_coverage_numbers(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-
         coverage(ana, tiny_ladder, "Ana", "l9")
 
 
-def test_coverage_at_the_top_level(ana, tiny_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_at_the_top_level(ana, tiny_ladder) -> None:
     cov = coverage(ana, tiny_ladder, "Ana", "l3")
     assert cov.next_level is None
     assert all(c.next_count == 0 and c.missing_next == [] for c in cov.competencies)
