@@ -59,7 +59,7 @@ def test_only_the_gateway_imports_litellm_and_only_the_repository_writes_sql():
         rel = path.relative_to(pkg).as_posix()
         if "import litellm" in text or "from litellm" in text:
             litellm_users.append(rel)
-        if "sqlite3" in text or "CREATE TABLE" in text or "INSERT INTO" in text:
+        if "import sqlite3" in text or "CREATE TABLE" in text or "INSERT INTO" in text:
             sql_users.append(rel)
     assert set(litellm_users) <= {"llm/gateway.py"}, litellm_users
     assert set(sql_users) <= {"storage/repository.py"}, sql_users
