@@ -1,10 +1,12 @@
 """Provides pseudonymisation: names swapped for placeholders before a remote call.
 
 The subject becomes ``PERSON_1``, every other listed name ``PERSON_2``, ``PERSON_3``...
-Matching is case-insensitive on word boundaries, so ``alex``, ``ALEX`` and ``Alex's`` are
-caught and ``Alexander`` is not. A multi-word name also hides its parts (``Alex`` and
-``Example`` of ``Alex Example``), because notes rarely use full names. Restoring puts the
-name back as it was listed; the placeholders never reach storage.
+A full name matches case-insensitively on word boundaries, so ``alex example``, ``ALEX
+EXAMPLE`` and ``Alex Example's`` are caught and ``Alex Examples`` is not. A multi-word
+name also hides its parts (``Alex`` and ``Example`` of ``Alex Example``), because notes
+rarely use full names; parts match only capitalised or in capitals (``Alex``, ``ALEX``),
+because a surname such as ``Peer`` or ``Wood`` is also an ordinary lower-case word.
+Restoring puts the full name back as it was listed; placeholders never reach storage.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9_])PERSON_(\d+)(?![0-9])")
 _MIN_PART = 2
 
 
-def _bounded(alternatives: Iterable[str]) -> re.Pattern[str]:
+def _bounded(alternatives: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
     # Lookarounds instead of \b: a name may end in punctuation ("Alex Example (demo)").
-    body = "|".join(re.escape(a) for a in sorted(set(alternatives), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    unique = sorted(set(alternatives), key=len, reverse=True)
+    if not unique:
+        return None
+    body = "|".join(re.escape(a) for a in unique)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
 
 class Pseudonymiser:
@@ -35,17 +40,20 @@ class Pseudonymiser:
             if clean and clean.casefold() not in {n.casefold() for n in names}:
                 names.append(clean)
         self.names = names
-        self._alias: dict[str, str] = {}
-        # Full names first, so a part shared by two people maps to the first one listed.
+        self._full: dict[str, str] = {}
+        self._parts: dict[str, str] = {}
         for i, name in enumerate(names, start=1):
-            self._alias.setdefault(name.casefold(), PLACEHOLDER.format(i))
+            self._full.setdefault(name.casefold(), PLACEHOLDER.format(i))
+        # A part shared by two people maps to the first one listed.
         for i, name in enumerate(names, start=1):
             parts = re.findall(r"\w[\w'-]*", name)
             if len(parts) > 1:
                 for part in parts:
                     if len(part) >= _MIN_PART:
-                        self._alias.setdefault(part.casefold(), PLACEHOLDER.format(i))
-        self._pattern = _bounded(self._alias) if self._alias else None
+                        for form in (part[:1].upper() + part[1:], part.upper()):
+                            self._parts.setdefault(form, PLACEHOLDER.format(i))
+        self._full_re = _bounded(self._full, re.IGNORECASE)
+        self._parts_re = _bounded(self._parts)
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -53,9 +61,11 @@ class Pseudonymiser:
         return {PLACEHOLDER.format(i): n for i, n in enumerate(self.names, start=1)}
 
     def apply(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda m: self._alias[m.group(0).casefold()], text)
+        if self._full_re is not None:
+            text = self._full_re.sub(lambda m: self._full[m.group(0).casefold()], text)
+        if self._parts_re is not None:
+            text = self._parts_re.sub(lambda m: self._parts[m.group(0)], text)
+        return text
 
     def restore(self, text: str) -> str:
         names = self.names
