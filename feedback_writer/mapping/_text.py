@@ -7,7 +7,8 @@ non-work cues, scope cues) is a data file, ``data/lexicon.yaml``, read once per 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -110,6 +111,15 @@ class Lexicon:
     positive_overrides: frozenset[tuple[str, ...]]
     non_work: frozenset[tuple[str, ...]]
     scope: dict[tuple[str, ...], float]
+    starts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    """Per table name (concepts, negative_cues, ...): :func:`phrase_starts` of it."""
+
+    def find(self, table: str, toks: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """:func:`find_phrases` over one of the lexicon's tables, by name."""
+        phrases: Mapping[tuple[str, ...], object] | frozenset[tuple[str, ...]] = getattr(
+            self, table
+        )
+        return find_phrases(toks, phrases, self.starts[table])
 
 
 def _phrase(entry: str) -> tuple[str, ...]:
@@ -151,13 +161,24 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
             key = _stemmed(member)
             if key and len(key) <= MAX_PHRASE:
                 concepts.setdefault(key, []).append(f"@{name}")
+    tables: dict[str, dict[tuple[str, ...], tuple[str, ...]] | dict[tuple[str, ...], float]] = {
+        "concepts": {k: tuple(dict.fromkeys(v)) for k, v in concepts.items()},
+        "negative_cues": {_phrase(k): v for k, v in weights("negative_cues").items()},
+        "scope": {_phrase(k): v for k, v in weights("scope").items()},
+    }
+    sets = {
+        "positive_overrides": frozenset(_phrase(p) for p in seq("positive_overrides")),
+        "non_work": frozenset(_phrase(p) for p in seq("non_work")),
+    }
+    starts = {name: phrase_starts(t) for name, t in [*tables.items(), *sets.items()]}
     return Lexicon(
         stopwords=frozenset(seq("stopwords")),
         concepts={k: tuple(dict.fromkeys(v)) for k, v in concepts.items()},
         negative_cues={_phrase(k): v for k, v in weights("negative_cues").items()},
-        positive_overrides=frozenset(_phrase(p) for p in seq("positive_overrides")),
-        non_work=frozenset(_phrase(p) for p in seq("non_work")),
+        positive_overrides=sets["positive_overrides"],
+        non_work=sets["non_work"],
         scope={_phrase(k): v for k, v in weights("scope").items()},
+        starts=starts,
     )
 
 
@@ -168,13 +189,30 @@ def default_lexicon() -> Lexicon:
     return parse_lexicon(data)
 
 
-def find_phrases(toks: list[str], table: dict[tuple[str, ...], float] | frozenset[tuple[str, ...]]
-                 ) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Every (start, end, phrase) of ``toks`` that the table holds, longest first per start."""
+def phrase_starts(table: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """First token -> the lengths of the table's phrases that start with it, longest first."""
+    starts: dict[str, set[int]] = {}
+    for phrase in table:
+        starts.setdefault(phrase[0], set()).add(len(phrase))
+    return {t: tuple(sorted(n, reverse=True)) for t, n in starts.items()}
+
+
+def find_phrases(
+    toks: list[str],
+    table: Mapping[tuple[str, ...], object] | frozenset[tuple[str, ...]],
+    starts: dict[str, tuple[int, ...]] | None = None,
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Every (start, end, phrase) of ``toks`` that the table holds, longest first per start.
+
+    ``starts`` (from :func:`phrase_starts`) skips positions no phrase begins at: notes are
+    mapped by the ten thousand, and most words begin no phrase."""
     found: list[tuple[int, int, tuple[str, ...]]] = []
     n = len(toks)
-    for i in range(n):
-        for size in range(min(MAX_PHRASE, n - i), 0, -1):
+    for i, tok in enumerate(toks):
+        sizes = starts.get(tok, ()) if starts is not None else range(min(MAX_PHRASE, n - i), 0, -1)
+        for size in sizes:
+            if i + size > n:
+                continue
             key = tuple(toks[i : i + size])
             if key in table:
                 found.append((i, i + size, key))

@@ -107,6 +107,7 @@ class EvalReport:
     no_evidence_total: int
     no_evidence_unmatched: int
     polarity_accuracy: float
+    """Over matched evidence notes with a polarity label: the best match's polarity."""
     evidence_unmatched: int
     """Evidence notes the matcher wrongly left without a match."""
     misses: list[str] = field(default_factory=list)
@@ -173,9 +174,12 @@ def evaluate(matcher: SupportsMatch, notes: list[LabelledNote]) -> EvalReport:
         if set(ranked[:3]) & set(note.competencies):
             top3 += 1
         best = next((m for m in matches if m.competency in note.competencies), None)
-        if best is not None and note.level in levels:
-            if abs(levels.index(best.level) - levels.index(note.level)) <= 1:
-                level_ok += 1
+        if (
+            best is not None
+            and note.level in levels
+            and abs(levels.index(best.level) - levels.index(note.level)) <= 1
+        ):
+            level_ok += 1
         if note.polarity in _POLARITY:
             polarity_n += 1
             if matches[0].polarity == _POLARITY[note.polarity]:

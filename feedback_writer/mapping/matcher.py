@@ -19,18 +19,19 @@ Nothing here knows a particular ladder: words specific to a ladder live in its f
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping._bm25 import BM25Index
 from feedback_writer.mapping._text import (
     Lexicon,
     default_lexicon,
-    find_phrases,
     split_compounds,
     stem,
     tokens,
@@ -78,42 +79,11 @@ class MatcherOptions:
     """Evidence strength is divided by this when the note carries non-work cues."""
     score_scale: float = 10.0
     """Relative score (raw / ladder reference) that maps to 0.5 is 1 / score_scale."""
-    coverage_power: float = 2.0
+    coverage_power: float = 1.5
     """How strongly a note's share of words unknown to the ladder and lexicon lowers scores."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()
-
-
-@dataclass
-class _Index:
-    """BM25F postings: term -> [(document, contribution)], contributions precomputed."""
-
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, docs: list[dict[str, float]], k1: float, b: float) -> _Index:
-        n = len(docs)
-        lengths = [sum(d.values()) for d in docs]
-        avg = (sum(lengths) / n) if n else 1.0
-        df: dict[str, int] = defaultdict(int)
-        for d in docs:
-            for t in d:
-                df[t] += 1
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, d in enumerate(docs):
-            norm = k1 * (1 - b + b * lengths[i] / (avg or 1.0))
-            for t, tf in d.items():
-                idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-                postings[t].append((i, idf * tf * (k1 + 1) / (tf + norm)))
-        return cls(dict(postings))
-
-    def score(self, query: dict[str, float]) -> dict[int, float]:
-        out: dict[int, float] = defaultdict(float)
-        for term, weight in query.items():
-            for doc, contrib in self.postings.get(term, ()):
-                out[doc] += weight * contrib
-        return out
 
 
 class Matcher:
@@ -140,10 +110,10 @@ class Matcher:
         self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
         for i, c in enumerate(self._exp_comp):
             self._exps_of_comp[c].append(i)
-        self._exp_index = _Index.build(
+        self._exp_index = BM25Index.build(
             [self._expectation_doc(i) for i in range(len(self._expectations))], opts.k1, opts.b
         )
-        self._comp_index = _Index.build(
+        self._comp_index = BM25Index.build(
             [self._competency_doc(j) for j in range(len(self._comp_slugs))], opts.k1, opts.b
         )
 
@@ -161,7 +131,8 @@ class Matcher:
         BM25 scores grow with document length and vocabulary, so a fixed threshold would fit
         one ladder only; scores divided by this reference mean the same on any ladder."""
         tops = sorted(
-            (self.raw_scores(e.text) or [(0, 0.0)])[0][1] for e in self._expectations
+            max((raw for _, raw in self._scored(tokens(e.text))), default=0.0)
+            for e in self._expectations
         )
         return tops[len(tops) // 2] if tops and tops[len(tops) // 2] > 0 else 1.0
 
@@ -177,10 +148,9 @@ class Matcher:
         known = sum(1 for t in content if stem(t) in self._vocabulary)
         return known / len(content)
 
-    def _strength(self, text: str) -> float:
+    def _strength(self, whole: list[str]) -> float:
         """How much a note's best match can be trusted, as a factor on its relative score."""
-        whole = tokens(text)
-        factor = self._coverage(whole) ** self.options.coverage_power
+        factor = math.pow(self._coverage(whole), self.options.coverage_power)
         if self._non_work(whole):
             factor /= self.options.non_work_factor
         return factor * self.options.score_scale / self._reference
@@ -192,8 +162,10 @@ class Matcher:
     # --- analysis ---------------------------------------------------------------------
     def terms(self, text: str) -> dict[str, float]:
         """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
+        return self._terms(tokens(text))
+
+    def _terms(self, whole: list[str]) -> dict[str, float]:
         opts, lex = self.options, self.lexicon
-        whole = tokens(text)
         toks = split_compounds(whole)
         stems = [stem(t) for t in toks] if opts.stemming else toks
         out: dict[str, float] = {}
@@ -218,7 +190,7 @@ class Matcher:
         is no decision."""
         table = self.lexicon.concepts
         keyed = [stem(t) for t in whole]
-        found = [table[p] for _, _, p in find_phrases(keyed, table)]
+        found = [table[p] for _, _, p in self.lexicon.find("concepts", keyed)]
         for t in whole:
             if "-" in t or "/" in t:
                 parts = tuple(stem(p) for p in re.split(r"[-/]", t) if p)
@@ -255,25 +227,27 @@ class Matcher:
         return doc
 
     def _scope(self, toks: list[str]) -> float | None:
-        found = find_phrases(toks, self.lexicon.scope)
+        found = self.lexicon.find("scope", toks)
         if not found:
             return None
         return sum(self.lexicon.scope[p] for _, _, p in found) / len(found)
 
     def _non_work(self, toks: list[str]) -> bool:
-        return bool(find_phrases(toks, self.lexicon.non_work))
+        return bool(self.lexicon.find("non_work", toks))
 
     # --- public API -------------------------------------------------------------------
     def polarity(self, text: str) -> Polarity:
         """Negative when criticism or negation cues outweigh phrases that only look negative."""
-        toks = tokens(text)
+        return self._polarity(tokens(text))
+
+    def _polarity(self, toks: list[str]) -> Polarity:
         lex = self.lexicon
         covered: set[int] = set()
-        for start, end, _ in find_phrases(toks, lex.positive_overrides):
+        for start, end, _ in lex.find("positive_overrides", toks):
             covered.update(range(start, end))
         total = 0.0
         used: set[int] = set()
-        for start, end, phrase in find_phrases(toks, lex.negative_cues):
+        for start, end, phrase in lex.find("negative_cues", toks):
             span = set(range(start, end))
             if span & covered or span & used:
                 continue
@@ -283,34 +257,41 @@ class Matcher:
 
     def raw_scores(self, text: str) -> list[tuple[int, float]]:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
+        return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
+
+    def _scored(self, whole: list[str]) -> list[tuple[int, float]]:
         opts = self.options
-        query = self.terms(text)
+        query = self._terms(whole)
         own = self._exp_index.score(query)
         comp = self._comp_index.score(query)
-        candidates = set(own)
-        for j in comp:
-            candidates.update(self._exps_of_comp[j])
-        scope = self._scope(split_compounds(tokens(text)))
+        scope = self._scope(split_compounds(whole)) if opts.scope_weight else None
+        cw = opts.competency_weight
         scored: list[tuple[int, float]] = []
-        for i in candidates:
-            raw = own.get(i, 0.0) + opts.competency_weight * comp.get(self._exp_comp[i], 0.0)
-            if scope is not None:
-                raw *= 1 + opts.scope_weight * (1 - 2 * abs(self._exp_level_pos[i] - scope))
-            scored.append((i, raw))
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        for j, cscore in comp.items():
+            # Expectations of a matched competency all compete, so the level cues can pick one
+            # even when the note shares no word with any of their texts.
+            for i in self._exps_of_comp[j]:
+                scored.append((i, own.pop(i, 0.0) + cw * cscore))
+        scored.extend(own.items())
+        if scope is not None:
+            sw, pos = opts.scope_weight, self._exp_level_pos
+            scored = [(i, raw * (1 + sw * (1 - 2 * abs(pos[i] - scope)))) for i, raw in scored]
         return scored
 
     def match(self, text: str, top_k: int = 5) -> list[Match]:
         """The expectations the note shows, best first; ``[]`` means no ladder evidence."""
-        scored = self.raw_scores(text)
-        if not scored or top_k <= 0:
+        if top_k <= 0:
             return []
-        strength = self._strength(text)
+        whole = tokens(text)
+        scored = heapq.nsmallest(top_k, self._scored(whole), key=lambda p: (-p[1], p[0]))
+        if not scored:
+            return []
+        strength = self._strength(whole)
         if self._squash(scored[0][1] * strength) < self.min_score:
             return []
-        polarity = self.polarity(text)
+        polarity = self._polarity(whole)
         out: list[Match] = []
-        for i, raw in scored[:top_k]:
+        for i, raw in scored:
             e = self._expectations[i]
             out.append(
                 Match(

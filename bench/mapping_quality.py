@@ -1,0 +1,113 @@
+"""Prints the offline matcher's quality figures, with the alternatives it was chosen over.
+
+For each labelled set (dev, the held-out default-ladder notes, the acme no-signals ladder's
+notes) and each variant: competency top-1, top-3, level within one, and the share of
+no-evidence notes left unmatched. Run: ``python bench/mapping_quality.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from feedback_writer.ladder.loader import load_ladder  # noqa: E402
+from feedback_writer.ladder.model import Ladder  # noqa: E402
+from feedback_writer.mapping._text import tokens  # noqa: E402
+from feedback_writer.mapping.evaluate import evaluate, load_labelled  # noqa: E402
+from feedback_writer.mapping.matcher import (  # noqa: E402
+    DEFAULT_OPTIONS,
+    Match,
+    Matcher,
+    MatcherOptions,
+)
+
+DEV = Path("/work/shared/eval/notes-dev.jsonl")
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+class TfidfBaseline:
+    """Plain TF-IDF cosine over the expectation texts; never abstains."""
+
+    def __init__(self, ladder: Ladder) -> None:
+        self.ladder = ladder
+        docs = [Counter(tokens(e.text)) for e in ladder.expectations]
+        df = Counter(t for d in docs for t in d)
+        self.idf = {t: math.log(len(docs) / n) + 1 for t, n in df.items()}
+        self.vectors = [self._norm({t: c * self.idf[t] for t, c in d.items()}) for d in docs]
+
+    @staticmethod
+    def _norm(v: dict[str, float]) -> dict[str, float]:
+        n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {t: x / n for t, x in v.items()}
+
+    def match(self, text: str, top_k: int = 5) -> list[Match]:
+        q = self._norm({t: c * self.idf.get(t, 0.0) for t, c in Counter(tokens(text)).items()})
+        scored = sorted(
+            ((sum(q.get(t, 0.0) * x for t, x in v.items()), i) for i, v in enumerate(self.vectors)),
+            key=lambda p: (-p[0], p[1]),
+        )
+        exps = self.ladder.expectations
+        return [
+            Match(exps[i].id, exps[i].competency, exps[i].level, s, "positive")
+            for s, i in scored[:top_k]
+        ]
+
+
+def variants() -> list[tuple[str, MatcherOptions | None]]:
+    bare = replace(
+        DEFAULT_OPTIONS,
+        stemming=False,
+        concepts=False,
+        bigrams=False,
+        ladder_hints=False,
+        competency_weight=0.0,
+        scope_weight=0.0,
+    )
+    return [
+        ("TF-IDF baseline (texts)", None),
+        ("BM25 texts only", bare),
+        ("+ stemming", replace(bare, stemming=True)),
+        ("+ competency document", replace(bare, stemming=True, competency_weight=0.5)),
+        ("+ lexicon concepts", replace(DEFAULT_OPTIONS, ladder_hints=False, bigrams=False)),
+        ("+ bigrams, scope cues (= no-hints)", replace(DEFAULT_OPTIONS, ladder_hints=False)),
+        ("+ ladder signals/examples (full)", DEFAULT_OPTIONS),
+        ("full, bigram weight 0.5", replace(DEFAULT_OPTIONS, bigram_weight=0.5)),
+        ("full, concept weight 0.5", replace(DEFAULT_OPTIONS, concept_weight=0.5)),
+    ]
+
+
+def main() -> None:
+    default = load_ladder(ROOT / "ladder" / "default.yaml")
+    acme = load_ladder(FIXTURES / "ladders" / "acme-nosignals.yaml")
+    sets = [
+        ("dev", default, load_labelled(DEV) if DEV.exists() else []),
+        ("tune", default, load_labelled(FIXTURES / "eval" / "tune-default.jsonl")),
+        ("held-out", default, load_labelled(FIXTURES / "eval" / "heldout-default.jsonl")),
+        ("acme no-signals", acme, load_labelled(FIXTURES / "eval" / "acme-heldout.jsonl")),
+    ]
+    print(f"{'variant':36} {'set':16} {'top1':>6} {'top3':>6} {'lvl±1':>6} {'no-ev':>7}")
+    for name, opts in variants():
+        for set_name, ladder, notes in sets:
+            if not notes:
+                continue
+            m = TfidfBaseline(ladder) if opts is None else Matcher(ladder, options=opts)
+            r = evaluate(m, notes)
+            print(
+                f"{name:36} {set_name:16} {r.top1:6.3f} {r.top3:6.3f} "
+                f"{r.level_within_one:6.3f} {r.no_evidence_rate:7.3f}"
+            )
+    print()
+    for set_name, ladder, notes in sets:
+        if notes:
+            print(f"== default matcher, {set_name} ==")
+            print(evaluate(Matcher(ladder), notes).format_table())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Tests of the offline matcher on the default ladder and on a company ladder without hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedback_writer.ladder.loader import load_ladder, parse_ladder
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping._text import parse_lexicon, stem, tokens
+from feedback_writer.mapping.matcher import Match, Matcher, candidate_shortlist
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def default_matcher() -> Matcher:
+    return Matcher(load_ladder(REPO / "ladder" / "default.yaml"))
+
+
+@pytest.fixture(scope="module")
+def acme_matcher() -> Matcher:
+    return Matcher(load_ladder(REPO / "tests" / "fixtures" / "ladders" / "acme-nosignals.yaml"))
+
+
+def test_runbook_note_maps_to_improves_runbooks(default_matcher: Matcher) -> None:
+    matches = default_matcher.match(
+        "Updated the on-call playbook for the search cluster after last week's outage"
+    )
+    assert matches[0].expectation_id == "reliability.mid.improves-runbooks"
+    assert matches[0].competency == "reliability"
+    assert matches[0].level == "mid"
+    assert matches[0].polarity == "positive"
+
+
+def test_skipping_tests_is_negative_code_quality(default_matcher: Matcher) -> None:
+    matches = default_matcher.match("skips unit tests on small fixes")
+    assert matches[0].competency == "code-quality"
+    assert matches[0].polarity == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["on holiday the first week of August", "dentist on Thursday", "birthday drinks on Friday"],
+)
+def test_non_work_notes_have_no_ladder_evidence(default_matcher: Matcher, text: str) -> None:
+    assert default_matcher.match(text) == []
+
+
+def test_empty_and_punctuation_only_notes_match_nothing(default_matcher: Matcher) -> None:
+    assert default_matcher.match("") == []
+    assert default_matcher.match("... !!") == []
+
+
+def test_matches_are_sorted_by_score_and_cut_at_top_k(default_matcher: Matcher) -> None:
+    text = "Mentored two new hires and paired with them on their first pull requests"
+    matches = default_matcher.match(text, top_k=7)
+    assert len(matches) == 7
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert default_matcher.match(text, top_k=2) == matches[:2]
+    assert default_matcher.match(text, top_k=0) == []
+    assert matches[0].competency == "leadership"
+
+
+def test_match_many_equals_match_per_text(default_matcher: Matcher) -> None:
+    texts = ["Wrote the ADR for the queue design", "out sick on Monday"]
+    assert default_matcher.match_many(texts, top_k=3) == [
+        default_matcher.match(t, top_k=3) for t in texts
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Never asks for feedback on his designs", "negative"),
+        ("didn't write a postmortem after the outage", "negative"),
+        ("Struggles to break work into small pieces", "negative"),
+        ("Shipped the release without waiting for permission", "positive"),
+        ("Moved the deploys to blue-green so we have zero downtime", "positive"),
+        ("Said no to two feature requests to keep focus", "positive"),
+        ("Writes clear async updates on every ticket", "positive"),
+    ],
+)
+def test_polarity(default_matcher: Matcher, text: str, expected: str) -> None:
+    assert default_matcher.polarity(text) == expected
+
+
+def test_min_score_controls_abstention(default_matcher: Matcher) -> None:
+    ladder = default_matcher.ladder
+    text = "Bought pizza for the team after the release"
+    assert Matcher(ladder, min_score=0.0).match(text)
+    assert Matcher(ladder, min_score=0.99).match("Improves runbooks") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "competency"),
+    [
+        ("Mentored two interns through their summer projects", "growth"),
+        ("Wrote a postmortem for the login outage and fixed the root cause", "operations"),
+        ("Planned and delivered the invoicing project on time", "execution"),
+        ("his code is hard to read and he never adds tests", "craft"),
+    ],
+)
+def test_company_ladder_without_signals(acme_matcher: Matcher, text: str, competency: str) -> None:
+    matches = acme_matcher.match(text)
+    assert matches[0].competency == competency
+    assert matches[0].expectation_id.startswith(competency + ".")
+    assert matches[0].level in acme_matcher.ladder.level_slugs
+
+
+def test_company_ladder_abstains_on_chatter(acme_matcher: Matcher) -> None:
+    assert acme_matcher.match("on vacation next week") == []
+
+
+def _tiny_ladder() -> Ladder:
+    return parse_ladder(
+        """
+name: tiny
+levels: [{slug: one, name: One}, {slug: two, name: Two}]
+areas: [{slug: all, name: All}]
+competencies:
+- slug: testing
+  name: Testing
+  area: all
+  levels:
+    one: {expectations: [{slug: writes-tests, text: Writes unit tests}]}
+    two: {expectations: [{slug: test-strategy, text: Sets the test strategy across teams}]}
+- slug: talking
+  name: Talking
+  area: all
+  levels:
+    one: {expectations: [{slug: gives-updates, text: Gives status updates}]}
+""",
+        "tiny.yaml",
+    )
+
+
+def test_scope_cues_pick_the_level_within_a_competency() -> None:
+    matcher = Matcher(_tiny_ladder())
+    low = matcher.match("wrote tests for the parser with guidance", top_k=1)
+    high = matcher.match("defined how every team tests across teams, org-wide", top_k=1)
+    assert low[0].expectation_id == "testing.one.writes-tests"
+    assert high[0].expectation_id == "testing.two.test-strategy"
+
+
+def test_candidate_shortlist_spreads_over_competencies() -> None:
+    def m(eid: str, score: float) -> Match:
+        comp, level, _ = eid.split(".")
+        return Match(eid, comp, level, score, "positive")
+
+    matches = [m("a.x.1", 0.9), m("a.x.2", 0.8), m("a.y.3", 0.7), m("b.x.4", 0.6)]
+    assert candidate_shortlist(matches, 3) == ["a.x.1", "a.x.2", "b.x.4"]
+    assert candidate_shortlist(matches, 4) == ["a.x.1", "a.x.2", "b.x.4", "a.y.3"]
+    assert candidate_shortlist([], 3) == []
+
+
+def test_stemmer_conflates_inflections() -> None:
+    assert stem("tests") == stem("testing") == stem("tested") == stem("test")
+    assert stem("migrations") == stem("migrate") == stem("migrating")
+    assert stem("optimise") == stem("optimize") == stem("optimized")
+    assert stem("shipped") == stem("ships")
+
+
+def test_tokens_keep_compounds_and_negations() -> None:
+    assert tokens("Didn't join the on-call rotation") == [
+        "did",
+        "n't",
+        "join",
+        "the",
+        "on-call",
+        "rotation",
+    ]
+
+
+def test_lexicon_refuses_yaml_booleans() -> None:
+    with pytest.raises(ValueError, match="quote them"):
+        parse_lexicon({"stopwords": ["the", True]})
