@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 common=(--universal --python-version 3.11 --generate-hashes --no-header --quiet)
-printf 'hatchling\n' > /tmp/fw-build.in
+printf 'hatchling\neditables\n' > /tmp/fw-build.in
 uv pip compile pyproject.toml /tmp/fw-build.in "${common[@]}" -o requirements.lock
-printf 'hatchling\n' > /tmp/fw-build.in
+printf 'hatchling\neditables\n' > /tmp/fw-build.in
 uv pip compile pyproject.toml /tmp/fw-build.in --extra test --extra dev "${common[@]}" \
   -o requirements-dev.lock
 if grep -nE 'https?://|--index-url|--extra-index-url|--find-links|file://' requirements*.lock; then
