@@ -170,3 +170,23 @@ def condense_notes(
         messages = [{"role": "user", "content": templates.render("condense", variables)}]
         out += parse_condensed(complete(messages), chunk)
     return out
+
+
+def naive_messages(templates: PromptTemplates, request: DraftRequest) -> Messages:
+    """The prompt a budget is measured against: the whole ladder file and every note
+    verbatim with all its fields (what a first attempt would send)."""
+    ladder_text = (
+        open(request.ladder.path, encoding="utf-8").read()  # noqa: SIM115
+        if request.ladder.path
+        else request.ladder.spec.model_dump_json(indent=1)
+    )
+    notes = "\n".join(n.model_dump_json() for n in request.notes)
+    variables = draft_variables(request)
+    return [
+        {"role": "system", "content": templates.render("system", variables)},
+        {
+            "role": "user",
+            "content": f"Ladder:\n{ladder_text}\n\nNotes:\n{notes}\n\n"
+            f"Draft feedback for {request.person} at level {request.level}.",
+        },
+    ]

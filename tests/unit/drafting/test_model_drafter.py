@@ -103,9 +103,7 @@ def test_request_holds_expectations_and_pseudonymised_notes(
 
 
 def test_invalid_json_then_repair(world: World, router: respx.MockRouter) -> None:
-    route = router.post(URL).mock(
-        side_effect=[answer("{not json"), answer(draft_json(world))]
-    )
+    route = router.post(URL).mock(side_effect=[answer("{not json"), answer(draft_json(world))])
     record = create_draft(world.ctx, PERSON, level="mid", model=MODEL)
     assert route.call_count == 2
     repair = sent(route, 1)["messages"]
