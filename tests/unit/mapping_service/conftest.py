@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
-# --import-mode=importlib puts no test dir on sys.path; the fakes module has a unique name.
+# --import-mode=importlib puts no test dir on sys.path; the shared data module has a unique name.
 sys.path.insert(0, str(Path(__file__).parent))
 
-HERE = Path(__file__).parent
-TINY = HERE / "tiny-ladder.yaml"
-
-NOTES = [
-    "Led the outage response and wrote the postmortem",
-    "Improved the runbook for the billing service",
-    "Mentored the new hire through pairing sessions",
-    "Took two weeks of holiday in August",
-    "Paged twice and ignored the pager, incident dragged on",
-]
+from mapsvc_data import NOTES, TINY
 
 
 @pytest.fixture

@@ -272,7 +272,7 @@ def test_invalid_json_after_every_repair_falls_back(
 
 
 def test_cli_model_run_warns_and_logs(cli, tmp_path, router: respx.MockRouter, monkeypatch) -> None:
-    from conftest import NOTES, TINY
+    from mapsvc_data import NOTES, TINY
 
     from feedback_writer.storage.repository import Repository
 
