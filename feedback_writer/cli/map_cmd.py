@@ -61,7 +61,9 @@ def _file_items(path: str) -> list[tuple[str, str]]:
 
 @click.command("map")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--person", "-p", help="Map the stored notes of this person (and store them).")
+@click.option(
+    "--person", "-p", help="Map the stored notes of this person and store the suggestions."
+)
 @click.option(
     "--top",
     "top_k",
