@@ -95,9 +95,12 @@ class PeopleScreen(MainScreen):
         self.query_one(DataTable).focus()
 
     def reload(self) -> None:
+        self._fill_table(self.person)
+        self._show_form(self._highlighted())
+
+    def _fill_table(self, keep: str | None) -> None:
         table: DataTable[str] = self.query_one(DataTable)
         self._people = self.repo.list_people()
-        keep = self.person
         table.clear()
         for p in self._people:
             table.add_row(
@@ -112,7 +115,6 @@ class PeopleScreen(MainScreen):
         table.display = bool(self._people)
         if keep is not None and any(p.name == keep for p in self._people):
             table.move_cursor(row=table.get_row_index(keep))
-        self._show_form(self._highlighted())
 
     def _highlighted(self) -> Person | None:
         table: DataTable[str] = self.query_one(DataTable)
@@ -171,7 +173,8 @@ class PeopleScreen(MainScreen):
         except Exception as exc:
             self.fw.show_error(exc)
             return
-        self.reload()
+        # Only the table: re-setting the form here would undo a change still in flight.
+        self._fill_table(person.name)
 
     # --- actions ----------------------------------------------------------------------
     def action_choose(self) -> None:

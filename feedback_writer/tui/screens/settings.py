@@ -83,12 +83,11 @@ class SettingsScreen(MainScreen):
         self.reload()
 
     def reload(self) -> None:
-        origin = self.ctx.loaded.config_file
-        from feedback_writer import paths
-
-        where = origin or paths.config_path()
+        # The file's path is not shown: 'feedback-writer config path' prints it, and a
+        # path on screen would make the screenshots depend on the machine.
         self.query_one("#config-path", Label).update(
-            f"Changes here last for this session. To keep them, put them in\n{where}"
+            "Enter applies a field for this session. To keep it, put it in the config "
+            "file ('feedback-writer config path' shows where)."
         )
         self.action_preview()
 
