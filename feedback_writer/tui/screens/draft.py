@@ -55,12 +55,12 @@ class DraftScreen(MainScreen):
     DraftScreen #draft-bar { height: 1; padding: 0 1; }
     DraftScreen #draft-status { width: 1fr; color: $text-muted; }
     DraftScreen #draft-progress { width: 24; display: none; }
-    DraftScreen #sections { width: 26; height: 1fr; }
+    DraftScreen #sections { width: 24; height: 1fr; }
     DraftScreen #edit-box { width: 1fr; border-left: vkey $panel; }
     DraftScreen #section-head { color: $text-muted; height: 1; padding: 0 1; }
     DraftScreen #section-text { height: 1fr; }
     DraftScreen #diff-box { height: 1fr; display: none; padding: 0 1; }
-    DraftScreen #evidence-box { width: 32%; border-left: vkey $panel; padding: 0 1; }
+    DraftScreen #evidence-box { width: 30%; border-left: vkey $panel; padding: 0 1; }
     DraftScreen #empty { padding: 1 2; color: $text-muted; }
     """
 

@@ -56,6 +56,7 @@ class PeopleScreen(MainScreen):
     PeopleScreen #person-form { width: 38; padding: 0 1; border-left: vkey $panel; }
     PeopleScreen #person-form Select { margin-bottom: 1; }
     PeopleScreen .field { color: $text-muted; }
+    PeopleScreen #cycle { height: auto; }
     PeopleScreen #empty { padding: 1 2; color: $text-muted; }
     """
 
@@ -85,7 +86,7 @@ class PeopleScreen(MainScreen):
                 Select(levels, prompt="not set", id="target"),
                 Label("Mode", classes="field"),
                 Select(_MODES, allow_blank=False, value="manager", id="mode"),
-                Label("", id="cycle"),
+                Static("", id="cycle"),
                 id="person-form",
             ),
         )
@@ -143,7 +144,7 @@ class PeopleScreen(MainScreen):
             text = "no cycle: drafts cover every note (c starts one)"
             if cycle is not None:
                 text = f"cycle [b]{cycle.name}[/b] {cycle.start or '…'} → {cycle.end or '…'}"
-            self.query_one("#cycle", Label).update(text)
+            self.query_one("#cycle", Static).update(text)
         finally:
             self.call_after_refresh(self._done_loading)
 
