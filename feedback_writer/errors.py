@@ -69,15 +69,16 @@ class ExportBlocked(FeedbackWriterError):
 
     exit_code = 3
 
-    def __init__(self, untouched: Sequence[str], policy: str) -> None:
+    def __init__(self, untouched: Sequence[str], policy: str, person: str | None = None) -> None:
         self.untouched = list(untouched)
         self.policy = policy
+        who = f'"{person}"' if person else "NAME"
         need = "edited" if policy == "edit" else "edited or approved"
         listed = "\n".join(f"  - {s}" for s in self.untouched)
         super().__init__(
             f"export refused: {len(self.untouched)} section(s) not yet {need} by a human "
             f"(policy '{policy}'):\n{listed}",
-            hint="edit them with 'feedback-writer review --person NAME' (or in the TUI)",
+            hint=f"edit them with: feedback-writer review --person {who}  (or in the TUI)",
         )
 
 

@@ -100,5 +100,6 @@ def require_exportable(repo: Repository, draft_id: int, policy: str = "edit") ->
     """The gate status, or :class:`ExportBlocked` listing the sections still untouched."""
     status = gate_status(repo, draft_id, policy)
     if not status.allowed:
-        raise ExportBlocked(status.untouched, policy)
+        person = repo.get_draft(draft_id).person
+        raise ExportBlocked(status.untouched, policy, person)
     return status
