@@ -59,6 +59,9 @@ class MatcherOptions:
     stemming: bool = True
     concepts: bool = True
     concept_weight: float = 1.0
+    texts_only_concept_weight: float = 1.3
+    """Concept weight for a ladder without signals or examples (or with hints switched off):
+    there the lexicon's concepts are the only bridge from a note's words to the texts."""
     bigrams: bool = True
     bigram_weight: float = 0.25
     ladder_hints: bool = True
@@ -101,6 +104,14 @@ class Matcher:
         self.options = opts = options or DEFAULT_OPTIONS
         self.lexicon = lexicon or default_lexicon()
         self.min_score = opts.min_score if min_score is None else min_score
+        # Texts only: the ladder carries no signals or examples (or they are switched off).
+        self.texts_only = not opts.ladder_hints or not (
+            any(c.signals or c.examples for c in ladder.competencies)
+            or any(e.signals or e.examples for e in ladder.expectations)
+        )
+        self._concept_weight = (
+            opts.texts_only_concept_weight if self.texts_only else opts.concept_weight
+        )
         self._expectations = list(ladder.expectations)
         self._comp_slugs = [c.slug for c in ladder.competencies]
         comp_pos = {slug: i for i, slug in enumerate(self._comp_slugs)}
@@ -181,7 +192,7 @@ class Matcher:
             prev = s
         if opts.concepts:
             for concept in self._concepts(whole):
-                out[concept] = max(out.get(concept, 0.0), opts.concept_weight)
+                out[concept] = max(out.get(concept, 0.0), self._concept_weight)
         return out
 
     def _concepts(self, whole: list[str]) -> list[str]:

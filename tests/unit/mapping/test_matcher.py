@@ -178,3 +178,64 @@ def test_tokens_keep_compounds_and_negations() -> None:
 def test_lexicon_refuses_yaml_booleans() -> None:
     with pytest.raises(ValueError, match="quote them"):
         parse_lexicon({"stopwords": ["the", True]})
+
+
+def _texts_only_ladder() -> Ladder:
+    """Two competencies, texts only: nothing in them names a tool, a queue or a database."""
+    return parse_ladder(
+        """
+name: texts-only
+levels: [{slug: one, name: One}, {slug: two, name: Two}]
+areas: [{slug: all, name: All}]
+competencies:
+- slug: engineering
+  name: Engineering
+  area: all
+  levels:
+    one: {expectations: [{slug: clean-code, text: Writes clean code}]}
+    two: {expectations: [{slug: picks-tech, text: Picks fitting technologies for new systems}]}
+- slug: people
+  name: People
+  area: all
+  levels:
+    one: {expectations: [{slug: helps-peers, text: Helps peers and answers questions}]}
+    two: {expectations: [{slug: resolves-conflict, text: Settles conflicts constructively}]}
+""",
+        "texts-only.yaml",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "picked Kafka over RabbitMQ for the event pipeline",
+        "moved the job queue from Redis to SQS",
+        "chose Postgres over Mongo after benchmarking both",
+    ],
+)
+def test_tech_names_reach_a_technology_expectation_on_a_texts_only_ladder(text: str) -> None:
+    matches = Matcher(_texts_only_ladder()).match(text)
+    assert matches, text
+    assert matches[0].expectation_id == "engineering.two.picks-tech"
+
+
+def test_disagreement_words_meet_conflict_text_on_a_texts_only_ladder() -> None:
+    matches = Matcher(_texts_only_ladder()).match(
+        "Mediated the argument between the mobile and backend leads"
+    )
+    assert matches and matches[0].expectation_id == "people.two.resolves-conflict"
+
+
+def test_texts_only_ladders_weigh_lexicon_concepts_more(default_matcher: Matcher) -> None:
+    texts_only = Matcher(_texts_only_ladder())
+    assert texts_only.texts_only
+    assert not default_matcher.texts_only
+    opts = texts_only.options
+    assert texts_only.terms("kafka")["@technology"] == opts.texts_only_concept_weight
+    assert default_matcher.terms("kafka")["@technology"] == opts.concept_weight
+
+
+def test_one_on_one_is_read_as_text_not_a_yaml_number() -> None:
+    """YAML 1.1 reads a bare 1:1 as 61; the shipped lexicon quotes it, so it is a phrase."""
+    m = Matcher(_texts_only_ladder())
+    assert "@mentor" in m.terms("weekly 1:1s with two juniors")
