@@ -34,9 +34,13 @@ def _workspace(people: int, notes_each: int) -> str:
         repo.update_person(name, current_level="mid", target_level="senior")
         repo.import_notes(
             name,
-            [ParsedNote(text=f"Note {i} about shipping and on-call work",
-                        date=dt.date(2026, 1, 1) + dt.timedelta(days=i))
-             for i in range(notes_each)],
+            [
+                ParsedNote(
+                    text=f"Note {i} about shipping and on-call work",
+                    date=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+                )
+                for i in range(notes_each)
+            ],
         )
     repo.close()
     return home

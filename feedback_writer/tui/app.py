@@ -131,11 +131,15 @@ class FeedbackWriterApp(App[None]):
         yield from super().get_system_commands(screen)
         for mode, (key, title) in SCREENS.items():
             yield SystemCommand(
-                f"Go to {title}", f"Open the {title} screen (key {key})",
+                f"Go to {title}",
+                f"Open the {title} screen (key {key})",
                 lambda m=mode: self.action_goto(m),  # type: ignore[misc]
             )
-        yield SystemCommand("Light / dark", "Switch between light and dark themes (ctrl+t)",
-                            self.action_toggle_theme)
+        yield SystemCommand(
+            "Light / dark",
+            "Switch between light and dark themes (ctrl+t)",
+            self.action_toggle_theme,
+        )
         yield SystemCommand("Help", "Keys and flows (?)", self.action_help)
 
     # --- errors -----------------------------------------------------------------------

@@ -12,8 +12,11 @@ from feedback_writer.context import AppContext
 from feedback_writer.notes.model import AuthorKind, ParsedNote
 
 NOTES = [
-    ("2026-01-12", "Led the incident review for the payments outage and wrote the postmortem "
-                   "with clear follow-up actions"),
+    (
+        "2026-01-12",
+        "Led the incident review for the payments outage and wrote the postmortem "
+        "with clear follow-up actions",
+    ),
     ("2026-02-03", "Improved the on-call runbooks after the database failover drill"),
     ("2026-02-20", "Mentored two junior engineers through their first code reviews"),
     ("2026-03-05", "Shipped the billing export behind a feature flag, on time, with tests"),
@@ -45,8 +48,10 @@ def seed(ctx: AppContext, *, peer: bool = False) -> None:
     if peer:
         ctx.repo.add_note(
             "Ana",
-            ParsedNote(text="Ana explained the outage timeline clearly to our team",
-                       date=dt.date(2026, 1, 20)),
+            ParsedNote(
+                text="Ana explained the outage timeline clearly to our team",
+                date=dt.date(2026, 1, 20),
+            ),
             author_kind=AuthorKind.PEER,
             author_name="Chris",
         )

@@ -212,8 +212,11 @@ async def test_new_note_typed_then_screen_switched_is_kept(seeded: AppContext) -
 
 async def test_import_through_the_file_picker(seeded: AppContext, tmp_path: Path) -> None:
     good = tmp_path / "more.md"
-    good.write_text("- 2026-03-10: Ran the quarterly planning for the team\n"
-                    "- Wrote the design doc for the new queue\n", encoding="utf-8")
+    good.write_text(
+        "- 2026-03-10: Ran the quarterly planning for the team\n"
+        "- Wrote the design doc for the new queue\n",
+        encoding="utf-8",
+    )
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
@@ -256,9 +259,7 @@ async def test_missing_key_tells_what_to_do(seeded: AppContext) -> None:
         assert not any("Traceback" in m for m in messages)
 
 
-async def test_escape_cancels_a_running_draft(
-    seeded: AppContext, monkeypatch: Any
-) -> None:
+async def test_escape_cancels_a_running_draft(seeded: AppContext, monkeypatch: Any) -> None:
     import threading
 
     from feedback_writer.drafting import service
@@ -304,3 +305,27 @@ async def test_person_required_before_other_screens(ctx: AppContext) -> None:
         await pilot.press("escape")
         await pilot.press("ctrl+t")
         assert app.theme == "textual-light"
+
+
+async def test_evidence_add_from_the_ladder_and_flip_polarity(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        note = seeded.repo.list_notes("Ana", include_excluded=False)[0]
+        await pilot.press("plus")
+        await pilot.pause()
+        await type_keys(pilot, "delivery timelines")
+        await pilot.press("enter")
+        await pilot.pause()
+        added = {m.expectation_id: m for m in seeded.repo.mappings_for_note(note.id)}
+        exp_id = "delivery.senior.owns-delivery-timelines"
+        assert added[exp_id].status == "accepted"
+        await pilot.press("tab")
+        maps = app.screen.query_one("#ev-maps", DataTable)
+        maps.move_cursor(row=maps.get_row_index(exp_id))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        flipped = {m.expectation_id: m for m in seeded.repo.mappings_for_note(note.id)}
+        assert flipped[exp_id].polarity != added[exp_id].polarity

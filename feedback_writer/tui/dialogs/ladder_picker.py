@@ -46,8 +46,9 @@ class LadderPickerDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Add evidence[/b]: which expectation does this note show?")
-            yield Input(placeholder="search: words of the expectation, competency or level",
-                        id="query")
+            yield Input(
+                placeholder="search: words of the expectation, competency or level", id="query"
+            )
             yield OptionList(id="choices")
             yield Label("Enter picks, ↓ to the list, Esc cancels", classes="help")
 

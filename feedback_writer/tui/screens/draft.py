@@ -28,8 +28,11 @@ from feedback_writer.tui.debounce import Debouncer
 from feedback_writer.tui.messages import DraftCancelled, DraftFinished, DraftProgress, DraftStats
 from feedback_writer.tui.screens.base import MainScreen
 
-_STATE = {"edited": ("edited", "green"), "approved": ("approved", "cyan"),
-          "untouched": ("model", "yellow")}
+_STATE = {
+    "edited": ("edited", "green"),
+    "approved": ("approved", "cyan"),
+    "untouched": ("model", "yellow"),
+}
 _NOTE_REF = re.compile(r"\bn\d+\b")
 _EXP_REF = re.compile(r"\b[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\b")
 
@@ -78,7 +81,7 @@ class DraftScreen(MainScreen):
 
     def body(self) -> Iterable[Widget]:
         table: DataTable[Any] = DataTable(id="sections", cursor_type="row")
-        table.add_columns("Section", "State")
+        table.add_columns("State", "Section")
         yield Horizontal(
             Label("", id="draft-status"),
             ProgressBar(total=None, show_eta=False, id="draft-progress"),
@@ -143,20 +146,23 @@ class DraftScreen(MainScreen):
         table.clear()
         for s in self._sections:
             label, style = _STATE[self._states.get(s.key, "untouched")]
-            table.add_row(s.title, Text(label, style=style), key=s.key)
+            table.add_row(Text(label, style=style), s.title, key=s.key)
         if self._sections:
             table.move_cursor(row=max(0, min(row, len(self._sections) - 1)))
         done = len(status.edited) + (len(status.approved) if status.policy == "review" else 0)
         who = self.draft.model or self.draft.drafter
-        self._status(f"draft {self.draft.id} by {who} · {done}/{len(self._sections)} sections "
-                     f"reviewed · policy '{status.policy}'" + self._usage())
+        self._status(
+            f"draft {self.draft.id} by {who} · {done}/{len(self._sections)} sections "
+            f"reviewed · policy '{status.policy}'" + self._usage()
+        )
 
     def _usage(self) -> str:
         usage = (self.draft.meta.get("usage") or {}) if self.draft else {}
         parts = []
         if usage.get("prompt_tokens") or usage.get("completion_tokens"):
-            parts.append(f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)} "
-                         "tokens")
+            parts.append(
+                f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)} tokens"
+            )
         if usage.get("cost_usd") is not None:
             parts.append(f"${usage['cost_usd']:.4f}")
         return (" · " + ", ".join(parts)) if parts else ""
@@ -202,7 +208,8 @@ class DraftScreen(MainScreen):
         if exps:
             lines.append("Ladder:")
         for exp_id in exps:
-            lines.append(f"· {exp_id}: {self.ladder.expectation(exp_id).text}")
+            e = self.ladder.expectation(exp_id)
+            lines.append(f"· {e.text} ({e.competency}·{e.level})")
         findings = self._findings(section.key)
         if findings:
             lines.append("\nFindings:")
@@ -215,8 +222,11 @@ class DraftScreen(MainScreen):
         from feedback_writer.review.export import findings_for
 
         assert self.draft is not None
-        found = [f.message for f in findings_for(self.repo, self.ladder, self.draft.id)
-                 if f.section == key]
+        found = [
+            f.message
+            for f in findings_for(self.repo, self.ladder, self.draft.id)
+            if f.section == key
+        ]
         if key == "summary":  # the drafter's warnings are about the whole draft
             found += [str(w) for w in self.draft.meta.get("warnings", [])]
         return found
@@ -311,8 +321,10 @@ class DraftScreen(MainScreen):
         approve(self.repo, self.draft.id, self._key)
         self._refresh_sections()
         if self.ctx.settings.export_policy == "edit":
-            self.notify("Approved. Under the 'edit' policy a section must also be edited "
-                        "before export.", severity="warning")
+            self.notify(
+                "Approved. Under the 'edit' policy a section must also be edited before export.",
+                severity="warning",
+            )
 
     def action_generate(self) -> None:
         if self.person is None or self._generating:
@@ -396,8 +408,10 @@ class DraftScreen(MainScreen):
                 self._key = None
                 self._open(section)
         warnings = (self.draft.meta.get("warnings") or []) if self.draft else []
-        self.notify(f"Draft {message.draft_id} ready. Edit every section (Enter), then "
-                    "export (5).", title="Draft")
+        self.notify(
+            f"Draft {message.draft_id} ready. Edit every section (Enter), then export (5).",
+            title="Draft",
+        )
         for w in warnings[:2]:
             self.notify(str(w), severity="warning", timeout=8)
 

@@ -41,7 +41,7 @@ class EvidenceScreen(MainScreen):
         Binding("a", "decide('accepted')", "Accept"),
         Binding("r", "decide('rejected')", "Reject"),
         Binding("plus", "add", "Add", key_display="+"),
-        Binding("t", "flip", "+/−", show=False),
+        Binding("t", "flip", "Flip ±"),
         Binding("g", "coverage", "Coverage"),
         Binding("tab", "focus_next", "Switch", show=False),
     ]
@@ -106,7 +106,7 @@ class EvidenceScreen(MainScreen):
         row = max(table.cursor_row, 0)
         table.clear()
         for n in self._notes:
-            table.add_row(n.id, _short(n.text, 34), self._evidence_cell(n.id), key=n.id)
+            table.add_row(n.id, _short(n.text, 24), self._evidence_cell(n.id), key=n.id)
         self.query_one("#empty").display = not self._notes
         table.display = bool(self._notes)
         if self._notes:
@@ -126,8 +126,11 @@ class EvidenceScreen(MainScreen):
         open_ = sum(1 for m in maps if m.status == "suggested")
         if not maps:
             return Text("none", style="dim")
-        return Text.assemble((f"{accepted}✓", "green" if accepted else "dim"), " ",
-                             (f"{open_}?", "yellow" if open_ else "dim"))
+        return Text.assemble(
+            (f"{accepted}✓", "green" if accepted else "dim"),
+            " ",
+            (f"{open_}?", "yellow" if open_ else "dim"),
+        )
 
     def _note(self) -> Note | None:
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
@@ -146,8 +149,11 @@ class EvidenceScreen(MainScreen):
             self.query_one("#ev-exp", Static).update("")
             return
         self.query_one("#ev-note", Static).update(f"{note.id}: {note.text}")
-        self._maps = [m for m in self.repo.mappings_for_note(note.id)
-                      if self.ladder.has_expectation(m.expectation_id)]
+        self._maps = [
+            m
+            for m in self.repo.mappings_for_note(note.id)
+            if self.ladder.has_expectation(m.expectation_id)
+        ]
         for m in self._maps:
             mark, style = _STATUS[m.status]
             competency, level, slug = m.expectation_id.split(".", 2)
@@ -155,8 +161,10 @@ class EvidenceScreen(MainScreen):
                 Text(mark, style=style),
                 f"{competency}·{level}",
                 f"{m.score:.2f}",
-                Text("−" if m.polarity == "negative" else "+",
-                     style="red" if m.polarity == "negative" else "green"),
+                Text(
+                    "−" if m.polarity == "negative" else "+",
+                    style="red" if m.polarity == "negative" else "green",
+                ),
                 slug,
                 key=m.expectation_id,
             )
@@ -222,8 +230,9 @@ class EvidenceScreen(MainScreen):
             return
         flipped = "positive" if m.polarity == "negative" else "negative"
         try:
-            service.accept(self.repo, self.ladder, note.id, m.expectation_id, flipped,
-                           person=self.person)
+            service.accept(
+                self.repo, self.ladder, note.id, m.expectation_id, flipped, person=self.person
+            )
         except Exception as exc:
             self.fw.show_error(exc)
             return
@@ -267,16 +276,18 @@ class EvidenceScreen(MainScreen):
         from feedback_writer.mapping import service
 
         try:
-            gateway = None if offline else service.gateway_from_settings(
-                self.ctx.settings, self.repo
+            gateway = (
+                None if offline else service.gateway_from_settings(self.ctx.settings, self.repo)
             )
             run = service.suggest(self.repo, self.ladder, person, gateway=gateway)
         except Exception as exc:
             self.fail("Suggesting evidence", exc)
             return
         by = "the model" if run.source == "model" else "the offline matcher"
-        summary = (f"{run.with_evidence} of {len(run.results)} note(s) show ladder evidence "
-                   f"(by {by}). a accepts, r rejects.")
+        summary = (
+            f"{run.with_evidence} of {len(run.results)} note(s) show ladder evidence "
+            f"(by {by}). a accepts, r rejects."
+        )
         self.post_message(SuggestionsReady(summary, run.warnings))
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
@@ -314,7 +325,10 @@ class EvidenceScreen(MainScreen):
         gaps = [c for c in cov.competencies if c.current_count == 0 or c.next_count == 0]
         lines = ["Gaps:"] if gaps else ["No competency without evidence."]
         for c in gaps:
-            where = [lv for lv, n in ((cov.level, c.current_count),
-                                      (cov.next_level, c.next_count)) if lv and n == 0]
+            where = [
+                lv
+                for lv, n in ((cov.level, c.current_count), (cov.next_level, c.next_count))
+                if lv and n == 0
+            ]
             lines.append(f"  {c.name}: nothing at {' or '.join(where)}")
         self.query_one("#cov-gaps", Static).update("\n".join(lines))

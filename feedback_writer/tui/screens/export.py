@@ -89,9 +89,11 @@ class ExportScreen(MainScreen):
             slug = "-".join(self.person.lower().split())
             path.value = f"{slug}-feedback.{self._format()}"
         if status.allowed:
-            gate.update(f"[green b]Ready to export[/] draft {draft.id}: every section has "
-                        f"been {'edited' if policy == 'edit' else 'edited or approved'} "
-                        "by you.\n\n[b]e[/b] writes the file, [b]c[/b] copies the text.")
+            gate.update(
+                f"[green b]Ready to export[/] draft {draft.id}: every section has "
+                f"been {'edited' if policy == 'edit' else 'edited or approved'} "
+                "by you.\n\n[b]e[/b] writes the file, [b]c[/b] copies the text."
+            )
             self._render_export(draft.id, self._format(), policy)
         else:
             need = "edited" if policy == "edit" else "edited or approved"
@@ -137,8 +139,9 @@ class ExportScreen(MainScreen):
 
     def _blocked(self) -> bool:
         if self._draft_id is None or not self._allowed or not self._text:
-            self.notify("Export is not allowed yet: edit every section on Draft (4).",
-                        severity="warning")
+            self.notify(
+                "Export is not allowed yet: edit every section on Draft (4).", severity="warning"
+            )
             return True
         return False
 
@@ -146,8 +149,7 @@ class ExportScreen(MainScreen):
         if self._blocked():
             return
         self.app.copy_to_clipboard(self._text)
-        self.notify("Copied to the clipboard (if your terminal allows it: OSC 52).",
-                    title="Export")
+        self.notify("Copied to the clipboard (if your terminal allows it: OSC 52).", title="Export")
 
     def action_export(self, force: bool = False) -> None:
         if self._blocked():

@@ -313,7 +313,9 @@ class NotesScreen(MainScreen):
 
     def on_notes_imported(self, message: NotesImported) -> None:
         self.reload()
+        self.query_one(DataTable).focus()
         skipped = f", {message.skipped} already there" if message.skipped else ""
         self._status("")
-        self.notify(f"{Path(message.path).name}: {message.added} note(s) imported{skipped}.",
-                    title="Import")
+        self.notify(
+            f"{Path(message.path).name}: {message.added} note(s) imported{skipped}.", title="Import"
+        )

@@ -73,8 +73,7 @@ class PeopleScreen(MainScreen):
             Vertical(
                 table,
                 Static(
-                    "Nobody yet. Press [b]n[/b] to add the person you are writing feedback "
-                    "about.",
+                    "Nobody yet. Press [b]n[/b] to add the person you are writing feedback about.",
                     id="empty",
                 ),
             ),
@@ -132,8 +131,10 @@ class PeopleScreen(MainScreen):
         self._loading = True  # setting the selects must not write back
         try:
             self.query_one("#person-name", Label).update(f"[b]{person.name}[/b]")
-            for field, value in (("#level", person.current_level),
-                                 ("#target", person.target_level)):
+            for field, value in (
+                ("#level", person.current_level),
+                ("#target", person.target_level),
+            ):
                 select: Select[str] = self.query_one(field, Select)
                 if value and value in self.ladder.level_slugs:
                     select.value = value
@@ -231,4 +232,3 @@ class PeopleScreen(MainScreen):
             ),
             started,
         )
-

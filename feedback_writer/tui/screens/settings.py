@@ -66,8 +66,7 @@ class SettingsScreen(MainScreen):
         items: list[Widget] = []
         for name, title, hint in FIELDS:
             items.append(Label(title, classes="field"))
-            items.append(Input(getattr(settings, name) or "", placeholder=hint,
-                               id=f"set-{name}"))
+            items.append(Input(getattr(settings, name) or "", placeholder=hint, id=f"set-{name}"))
         items.append(Label(f"Export policy: {settings.export_policy}", id="policy"))
         items.append(Label("", id="config-path"))
         yield Horizontal(

@@ -27,8 +27,9 @@ class CoverageGrid(DataTable[Any]):
         for c in cov.competencies:
             self.add_row(
                 c.name,
-                _cell(c.current_count, c.expected_current - len(c.missing_current),
-                      c.expected_current),
+                _cell(
+                    c.current_count, c.expected_current - len(c.missing_current), c.expected_current
+                ),
                 _cell(c.next_count, c.expected_next - len(c.missing_next), c.expected_next),
                 str(c.positive),
                 Text(str(c.negative), style="bold" if c.negative else ""),
