@@ -1,8 +1,9 @@
 """Prints the offline matcher's quality figures, with the alternatives it was chosen over.
 
-For each labelled set (dev, the held-out default-ladder notes, the acme no-signals ladder's
-notes) and each variant: competency top-1, top-3, level within one, and the share of
-no-evidence notes left unmatched. Run: ``python bench/mapping_quality.py``.
+For each labelled set (dev, tune and the held-out default-ladder notes; the globex texts-only
+ladder's tuning notes; the acme texts-only ladder's held-out notes) and each variant:
+competency top-1, top-3, level within one, and the share of no-evidence notes left unmatched.
+Run: ``python bench/mapping_quality.py``.
 """
 
 from __future__ import annotations
@@ -79,16 +80,26 @@ def variants() -> list[tuple[str, MatcherOptions | None]]:
         ("+ ladder signals/examples (full)", DEFAULT_OPTIONS),
         ("full, bigram weight 0.5", replace(DEFAULT_OPTIONS, bigram_weight=0.5)),
         ("full, concept weight 0.5", replace(DEFAULT_OPTIONS, concept_weight=0.5)),
+        (
+            "full, texts-only concept weight 1.0",
+            replace(DEFAULT_OPTIONS, texts_only_concept_weight=1.0),
+        ),
+        (
+            "full, texts-only concept weight 1.5",
+            replace(DEFAULT_OPTIONS, texts_only_concept_weight=1.5),
+        ),
     ]
 
 
 def main() -> None:
     default = load_ladder(ROOT / "ladder" / "default.yaml")
     acme = load_ladder(FIXTURES / "ladders" / "acme-nosignals.yaml")
+    globex = load_ladder(FIXTURES / "ladders" / "globex-nosignals.yaml")
     sets = [
         ("dev", default, load_labelled(DEV) if DEV.exists() else []),
         ("tune", default, load_labelled(FIXTURES / "eval" / "tune-default.jsonl")),
         ("held-out", default, load_labelled(FIXTURES / "eval" / "heldout-default.jsonl")),
+        ("globex tune", globex, load_labelled(FIXTURES / "eval" / "globex-tune.jsonl")),
         ("acme no-signals", acme, load_labelled(FIXTURES / "eval" / "acme-heldout.jsonl")),
     ]
     print(f"{'variant':36} {'set':16} {'top1':>6} {'top3':>6} {'lvl±1':>6} {'no-ev':>7}")
