@@ -11,8 +11,6 @@ last keystroke and when the editor loses focus, so the gate sees every human edi
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -27,14 +25,13 @@ from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.tui.debounce import Debouncer
 from feedback_writer.tui.messages import DraftCancelled, DraftFinished, DraftProgress, DraftStats
 from feedback_writer.tui.screens.base import MainScreen
+from feedback_writer.tui.widgets.section_view import cited_ids, diff_text
 
 _STATE = {
     "edited": ("edited", "green"),
     "approved": ("approved", "cyan"),
     "untouched": ("model", "yellow"),
 }
-_NOTE_REF = re.compile(r"\bn\d+\b")
-_EXP_REF = re.compile(r"\b[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\b")
 
 
 class _Cancel(BaseException):
@@ -196,7 +193,8 @@ class DraftScreen(MainScreen):
 
         text = section.model_text + "\n" + section.human_text
         lines: list[str] = []
-        for note_id in dict.fromkeys(_NOTE_REF.findall(text)):
+        note_ids, exp_ids = cited_ids(text)
+        for note_id in note_ids:
             try:
                 note = self.repo.get_note(note_id)
             except NotFoundError:
@@ -204,7 +202,7 @@ class DraftScreen(MainScreen):
             if note.person == self.person:
                 when = f" ({note.date})" if note.date else ""
                 lines.append(f"{note.id}{when}: {note.text}\n")
-        exps = [e for e in dict.fromkeys(_EXP_REF.findall(text)) if self.ladder.has_expectation(e)]
+        exps = [e for e in exp_ids if self.ladder.has_expectation(e)]
         if exps:
             lines.append("Ladder:")
         for exp_id in exps:
@@ -232,14 +230,7 @@ class DraftScreen(MainScreen):
         return found
 
     def _show_diff(self, section: SectionRecord) -> None:
-        diff = difflib.unified_diff(
-            section.model_text.splitlines(), self._text.splitlines(),
-            "model text", "your text", lineterm="",
-        )  # fmt: skip
-        body = Text()
-        for line in diff:
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-            body.append(line + "\n", style=style)
+        body = diff_text(section.model_text, self._text)
         self.query_one("#diff", Static).update(body if body.plain else "No changes yet.")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -343,7 +334,7 @@ class DraftScreen(MainScreen):
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "draft")
         self._set_generating(False, "")
-        self.notify("Generation cancelled; nothing was stored.", title="Draft")
+        self.notify("Generation cancelled.", title="Draft")
         self._refresh_after()
 
     def _set_generating(self, on: bool, status: str) -> None:
@@ -390,8 +381,9 @@ class DraftScreen(MainScreen):
             self.fail("Drafting", exc)
             self.post_message(DraftCancelled())
             return
-        if not worker.is_cancelled:
-            self.post_message(DraftFinished(draft_id, stats))
+        # Cancelled too late (the drafter does not stream, or the answer was complete): the
+        # draft is stored, so say so rather than pretend it was not.
+        self.post_message(DraftFinished(draft_id, stats, cancelled=worker.is_cancelled))
 
     def on_draft_cancelled(self, message: DraftCancelled) -> None:
         self._set_generating(False, "")
@@ -399,6 +391,12 @@ class DraftScreen(MainScreen):
 
     def on_draft_finished(self, message: DraftFinished) -> None:
         self._set_generating(False, "")
+        if message.cancelled:
+            self.notify(
+                f"The draft was complete before the cancel took effect; it is kept "
+                f"as draft {message.draft_id}.",
+                severity="warning",
+            )
         self._key = None if self.draft is None or message.draft_id != self.draft.id else self._key
         keep = self._key
         self.reload()
