@@ -329,3 +329,34 @@ async def test_evidence_add_from_the_ladder_and_flip_polarity(seeded: AppContext
         await pilot.pause()
         flipped = {m.expectation_id: m for m in seeded.repo.mappings_for_note(note.id)}
         assert flipped[exp_id].polarity != added[exp_id].polarity
+
+
+async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppContext) -> None:
+    from feedback_writer.review.gate import gate_status
+
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await type_keys(pilot, "Mine ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gate_status(seeded.repo, draft.id).states["summary"] == "edited"
+        await pilot.press("r")
+        await settle(pilot)
+        assert seeded.repo.latest_draft("Ana").id == draft.id  # no new draft stored
+        assert gate_status(seeded.repo, draft.id).states["summary"] == "untouched"
+        summary = seeded.repo.section(draft.id, "summary")
+        assert not summary.human_text.startswith("Mine ")
+
+
+async def test_settings_preview_shows_the_prompt_for_the_person(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#preview", Static).render())
+        assert "── system ──" in preview and "── user ──" in preview
+        assert "runbooks" in preview  # a note of Ana's, in the prompt

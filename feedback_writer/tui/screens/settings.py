@@ -58,7 +58,7 @@ class SettingsScreen(MainScreen):
     SettingsScreen #fields { width: 46; padding: 0 1; }
     SettingsScreen .field { color: $text-muted; margin-top: 1; }
     SettingsScreen #preview-box { width: 1fr; border-left: vkey $panel; padding: 0 1; }
-    SettingsScreen #config-path, SettingsScreen #policy { color: $text-muted; }
+    SettingsScreen #config-path, SettingsScreen #policy { color: $text-muted; height: auto; }
     """
 
     def body(self) -> Iterable[Widget]:
@@ -68,7 +68,7 @@ class SettingsScreen(MainScreen):
             items.append(Label(title, classes="field"))
             items.append(Input(getattr(settings, name) or "", placeholder=hint, id=f"set-{name}"))
         items.append(Label(f"Export policy: {settings.export_policy}", id="policy"))
-        items.append(Label("", id="config-path"))
+        items.append(Static("", id="config-path"))
         yield Horizontal(
             VerticalScroll(*items, id="fields"),
             Vertical(
@@ -84,7 +84,7 @@ class SettingsScreen(MainScreen):
     def reload(self) -> None:
         # The file's path is not shown: 'feedback-writer config path' prints it, and a
         # path on screen would make the screenshots depend on the machine.
-        self.query_one("#config-path", Label).update(
+        self.query_one("#config-path", Static).update(
             "Enter applies a field for this session. To keep it, put it in the config "
             "file ('feedback-writer config path' shows where)."
         )
@@ -132,12 +132,9 @@ class SettingsScreen(MainScreen):
 
 
 def render_prompt_preview(ctx: object, person: str | None) -> str:
-    """The system and user messages for ``person``'s next draft, as plain text."""
+    """The messages ``person``'s next draft would send, exactly (names pseudonymised)."""
     from feedback_writer.context import AppContext
-    from feedback_writer.drafting.base import DraftRequest
-    from feedback_writer.drafting.prompt import draft_messages
-    from feedback_writer.drafting.templates import PromptTemplates
-    from feedback_writer.mapping.service import confirmed_evidence
+    from feedback_writer.drafting.checks import render_for_person
 
     assert isinstance(ctx, AppContext)
     if person is None:
@@ -145,15 +142,5 @@ def render_prompt_preview(ctx: object, person: str | None) -> str:
     p = ctx.repo.get_person(person)
     if not p.current_level:
         return f"Set {person}'s current level on People (1) to see the prompt."
-    notes = ctx.repo.list_notes(person, include_excluded=False)
-    request = DraftRequest(
-        person=person,
-        mode=p.mode,
-        level=p.current_level,
-        target=p.target_level,
-        ladder=ctx.ladder,
-        notes=notes,
-        evidence=confirmed_evidence(ctx.repo, ctx.ladder, person, notes=notes),
-    )
-    messages = draft_messages(PromptTemplates(ctx.settings.prompts_dir), request)
+    messages = render_for_person(ctx, f"draft_{p.mode}", person)
     return "\n\n".join(f"── {m['role']} ──\n{m['content']}" for m in messages)
