@@ -1,4 +1,5 @@
-"""Timeouts on the Anthropic and Ollama paths become ModelTimeout after the retries."""
+"""Anthropic and Ollama paths: timeouts become ModelTimeout after the retries; unknown ids
+from Ollama go back for repair."""
 
 from __future__ import annotations
 
@@ -69,3 +70,23 @@ def test_ollama_timeout_then_success(router: respx.MockRouter, harness: Harness)
 
     assert route.call_count == 2
     assert result.value.summary == GOOD["summary"]
+
+
+def test_ollama_unknown_ids_then_repair(router: respx.MockRouter, harness: Harness) -> None:
+    import json
+
+    from llm_fakes import body, unknown_ids
+
+    show = router.post(f"{OLLAMA_BASE}/api/show").mock(return_value=httpx.Response(200, json={}))
+    wrong = {**GOOD, "findings": [{"id": "n7", "level": "meets"}]}
+    route = router.post(OLLAMA_URL).mock(
+        side_effect=[ollama_ok(json.dumps(wrong)), ollama_ok(json.dumps(GOOD))]
+    )
+    gw = harness.gateway("ollama_chat/llama3.1", api_base=OLLAMA_BASE)
+
+    result = gw.complete_structured(MESSAGES, Review, purpose="d", validate=unknown_ids({"n1"}))
+
+    assert result.value.findings[0].id == "n1"
+    assert route.call_count == 2
+    assert "unknown note id 'n7'" in json.dumps(body(route, 1)["messages"][-1])
+    assert show.call_count == 0
