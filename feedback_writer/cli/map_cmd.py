@@ -112,16 +112,9 @@ def map_command(
     ctx.set_flag("model", model)
     repo, ladder = ctx.repo, ctx.ladder
     repo.get_person(person)
-    gateway = None if offline else service.gateway_from_settings(ctx.settings, repo)
-    templates = None
-    if gateway is not None:
-        from feedback_writer.drafting.templates import PromptTemplates
-
-        templates = PromptTemplates(ctx.settings.prompts_dir)
-    run = service.suggest(
-        repo, ladder, person, gateway=gateway, top_k=top_k, templates=templates,
-        names=list(ctx.settings.pseudonymise), on_warning=_warn,
-    )  # fmt: skip
+    run = service.suggest_configured(
+        repo, ladder, person, ctx.settings, offline=offline, top_k=top_k, on_warning=_warn
+    )
     if not run.results:
         _warn(f"no notes for {person}: add some with 'feedback-writer notes add'")
     _print_run(run, ladder, fmt)

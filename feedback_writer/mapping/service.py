@@ -190,6 +190,37 @@ def gateway_from_settings(settings: Any, repo: Repository | None) -> Gateway | N
     )
 
 
+def suggest_configured(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    settings: Any,
+    *,
+    offline: bool = False,
+    top_k: int = 5,
+    on_warning: Callable[[str], None] | None = None,
+) -> MappingRun:
+    """:func:`suggest` as the settings say: the configured model (unless ``offline``), the
+    company prompts folder, and every name in ``settings.pseudonymise`` hidden from it.
+    The CLI and the TUI both call this, so neither can forget a name."""
+    gateway = None if offline else gateway_from_settings(settings, repo)
+    templates = None
+    if gateway is not None:
+        from feedback_writer.drafting.templates import PromptTemplates
+
+        templates = PromptTemplates(settings.prompts_dir)
+    return suggest(
+        repo,
+        ladder,
+        person,
+        gateway=gateway,
+        top_k=top_k,
+        templates=templates,
+        names=list(settings.pseudonymise),
+        on_warning=on_warning,
+    )
+
+
 # --- the user's decisions ----------------------------------------------------------------
 
 

@@ -276,10 +276,9 @@ class EvidenceScreen(MainScreen):
         from feedback_writer.mapping import service
 
         try:
-            gateway = (
-                None if offline else service.gateway_from_settings(self.ctx.settings, self.repo)
+            run = service.suggest_configured(
+                self.repo, self.ladder, person, self.ctx.settings, offline=offline
             )
-            run = service.suggest(self.repo, self.ladder, person, gateway=gateway)
         except Exception as exc:
             self.fail("Suggesting evidence", exc)
             return
