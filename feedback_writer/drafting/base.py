@@ -19,6 +19,8 @@ from feedback_writer.storage.records import MappingRecord
 
 Mode = Literal["manager", "self"]
 ProgressCallback = Callable[[str], None]
+TextCallback = Callable[[str], None]
+"""Receives each piece of the model's streamed answer, names already restored."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class DraftRequest:
     pseudonymise: Sequence[str] = ()
     """Other names (besides the person's) to hide from any remote call."""
     on_progress: ProgressCallback | None = None
+    """Status lines ("drafting with X: ~N tokens"); setting it makes the model stream."""
+    on_text: TextCallback | None = None
+    """The streamed answer itself, piece by piece (setting it also makes the model stream)."""
 
     @property
     def peer_notes(self) -> list[Note]:

@@ -19,6 +19,8 @@ PLACEHOLDER = "PERSON_{}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9_])PERSON_(\d+)(?![0-9])")
 # Name parts this short are too likely to be ordinary words ("Al", "Jo" still count).
 _MIN_PART = 2
+# The end of a text that may be the start of a placeholder still on its way.
+_PARTIAL_TAIL = re.compile(r"P(?:E(?:R(?:S(?:O(?:N(?:_\d*)?)?)?)?)?)?$")
 
 
 def _bounded(alternatives: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
@@ -91,3 +93,34 @@ class Pseudonymiser:
         if isinstance(data, dict):
             return {k: self.restore_data(v) for k, v in data.items()}
         return data
+
+
+class StreamRestorer:
+    """Restores names in a text that arrives in pieces (a streamed answer).
+
+    A placeholder may be split across pieces (``PERS`` + ``ON_1``), so the tail that could
+    still become one is held back until the next piece, or :meth:`flush`. The whole text
+    so far is restored each time, so the lookarounds see the same context as
+    :meth:`Pseudonymiser.restore` on the finished text.
+    """
+
+    def __init__(self, pseudonymiser: Pseudonymiser) -> None:
+        self._pseud = pseudonymiser
+        self._raw = ""
+        self._sent = 0  # characters of restored text already handed out
+
+    def feed(self, piece: str) -> str:
+        """The restored text that became safe to show with ``piece`` (may be empty)."""
+        self._raw += piece
+        tail = _PARTIAL_TAIL.search(self._raw)
+        return self._take(self._raw[: tail.start()] if tail else self._raw)
+
+    def flush(self) -> str:
+        """Whatever is still held back, restored."""
+        return self._take(self._raw)
+
+    def _take(self, raw: str) -> str:
+        restored = self._pseud.restore(raw)
+        new = restored[self._sent :]
+        self._sent = max(self._sent, len(restored))
+        return new

@@ -22,7 +22,7 @@ from feedback_writer.drafting.prompt import (
     draft_messages,
     note_view,
 )
-from feedback_writer.drafting.pseudonym import Pseudonymiser
+from feedback_writer.drafting.pseudonym import Pseudonymiser, StreamRestorer
 from feedback_writer.drafting.templates import PromptTemplates
 from feedback_writer.errors import StructuredOutputError
 
@@ -128,17 +128,24 @@ class ModelDrafter:
             )
             return [{"role": "user", "content": pseud.apply(text)}]
 
-        progress = request.on_progress
+        progress, on_text = request.on_progress, request.on_text
+        streamed = StreamRestorer(pseud)
 
         def on_progress(p: Progress) -> None:
+            if on_text is not None and p.text_delta:
+                # The answer is pseudonymised; whoever watches it sees the real names.
+                shown = streamed.feed(p.text_delta)
+                if shown:
+                    on_text(shown)
             if progress is not None:
                 progress(f"drafting with {self.model}: ~{p.completion_tokens_estimate} tokens")
 
+        stream = progress is not None or on_text is not None
         usage: dict[str, Any] = {"prompt_tokens_estimate": plan.prompt_tokens}
         try:
             result = self.gateway.complete_structured(
                 messages, Draft, purpose="draft", validate=validate, repair_messages=repair,
-                on_progress=on_progress if progress else None, stream=progress is not None,
+                on_progress=on_progress if stream else None, stream=stream,
             )  # fmt: skip
             raw_draft = result.value
             warnings += result.warnings
@@ -160,6 +167,9 @@ class ModelDrafter:
                 "those points were dropped"
             )
             usage.update(attempts=exc.attempts)
+        rest = streamed.flush()
+        if on_text is not None and rest:
+            on_text(rest)
         restored = Draft.model_validate(pseud.restore_data(raw_draft.model_dump()))
         restored = restored.model_copy(
             update={

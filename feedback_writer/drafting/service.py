@@ -114,6 +114,7 @@ def prepare(
     exclude: Sequence[str] = (),
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> Prepared:
     """The draft request for ``person``; saves the level, target and mode when given."""
     repo, ladder = ctx.repo, ctx.ladder
@@ -154,6 +155,7 @@ def prepare(
         until=end,
         pseudonymise=tuple(ctx.settings.pseudonymise),
         on_progress=on_progress,
+        on_text=on_text,
     )
     return Prepared(request, warnings, source)
 
@@ -225,6 +227,7 @@ def create_draft(
     exclude: Sequence[str] = ...,
     threshold: float | None = ...,
     on_progress: Callable[[str], None] | None = ...,
+    on_text: Callable[[str], None] | None = ...,
     dry_run: Literal[False] = ...,
 ) -> DraftRecord: ...
 @overload
@@ -241,6 +244,7 @@ def create_draft(
     exclude: Sequence[str] = ...,
     threshold: float | None = ...,
     on_progress: Callable[[str], None] | None = ...,
+    on_text: Callable[[str], None] | None = ...,
     dry_run: Literal[True],
 ) -> DryRun: ...
 def create_draft(
@@ -256,16 +260,20 @@ def create_draft(
     exclude: Sequence[str] = (),
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
+    on_text: Callable[[str], None] | None = None,
     dry_run: bool = False,
 ) -> DraftRecord | DryRun:
     """Draft feedback for ``person`` and store it unreviewed (or, dry run, show the prompt).
+
+    ``on_progress`` gets status lines, ``on_text`` the model's answer as it streams (names
+    restored); either one makes the model stream. The offline drafter sends neither.
 
     ``model`` (or the ``model`` setting) selects the model drafter; without one the
     offline drafter runs and nothing leaves the machine.
     """
     prepared = prepare(
         ctx, person, level=level, target=target, mode=mode, since=since, until=until,
-        exclude=exclude, threshold=threshold, on_progress=on_progress,
+        exclude=exclude, threshold=threshold, on_progress=on_progress, on_text=on_text,
     )  # fmt: skip
     chosen = model or ctx.settings.model
     if dry_run:

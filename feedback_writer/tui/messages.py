@@ -63,12 +63,20 @@ class DraftStats:
 
 
 class DraftProgress(Message):
-    """A batch of streamed text (already joined) and the totals so far."""
+    """A status line of a draft generation ("drafting with X: ~N tokens") and the totals."""
 
     def __init__(self, text: str, stats: DraftStats) -> None:
         super().__init__()
         self.text = text
         self.stats = stats
+
+
+class DraftText(Message):
+    """A piece of the model's streamed answer (names restored); the screen batches them."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class DraftFinished(Message):

@@ -1,9 +1,11 @@
 """Provides the Draft screen: generate, then edit every section beside its evidence.
 
-Generation runs ``drafting.service.create_draft`` in a worker thread. Its progress lines
-arrive per streamed chunk; they are kept in a buffer and shown by a timer ten times a
-second, so a fast stream never re-renders the screen per token. Esc cancels: the progress
-callback raises inside the worker, which stops the stream at the next chunk.
+Generation runs ``drafting.service.create_draft`` (or, for one section,
+``drafting.regenerate.regenerate_section``) in a worker thread. Its progress lines and
+the model's streamed text arrive per chunk; both are buffered and put on screen by timers
+ten times a second (the text in a :class:`StreamView`), so a fast stream never re-renders
+the screen per token. Esc cancels: the callbacks raise inside the worker, which stops the
+stream at the next chunk.
 
 Section edits are saved through ``review.sections.edit_section`` half a second after the
 last keystroke and when the editor loses focus, so the gate sees every human edit.
@@ -23,9 +25,16 @@ from textual.widgets import DataTable, Label, ProgressBar, Static, TextArea
 
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.tui.debounce import Debouncer
-from feedback_writer.tui.messages import DraftCancelled, DraftFinished, DraftProgress, DraftStats
+from feedback_writer.tui.messages import (
+    DraftCancelled,
+    DraftFinished,
+    DraftProgress,
+    DraftStats,
+    DraftText,
+)
 from feedback_writer.tui.screens.base import MainScreen
 from feedback_writer.tui.widgets.section_view import cited_ids, diff_text
+from feedback_writer.tui.widgets.stream_view import StreamView
 
 _STATE = {
     "edited": ("edited", "green"),
@@ -100,6 +109,7 @@ class DraftScreen(MainScreen):
             VerticalScroll(Static("", id="evidence", markup=False), id="evidence-box"),
             id="draft-main",
         )
+        yield StreamView(id="stream")
 
     def on_mount(self) -> None:
         self.set_interval(0.1, self._flush_progress)
@@ -333,6 +343,7 @@ class DraftScreen(MainScreen):
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "draft")
+        self.query_one(StreamView).clear()
         self._set_generating(False, "")
         self.notify("Generation cancelled.", title="Draft")
         self._refresh_after()
@@ -352,6 +363,10 @@ class DraftScreen(MainScreen):
     def on_draft_progress(self, message: DraftProgress) -> None:
         self._pending_progress.append(message.text)
 
+    def on_draft_text(self, message: DraftText) -> None:
+        if self._generating:  # a piece posted just before a cancel is dropped with the rest
+            self.query_one(StreamView).append(message.text)
+
     @work(thread=True, exclusive=True, group="draft", exit_on_error=False)
     def _generate(self, person: str, section: tuple[int, str] | None) -> None:
         from textual.worker import get_current_worker
@@ -364,16 +379,23 @@ class DraftScreen(MainScreen):
                 raise _Cancel()
             self.post_message(DraftProgress(line, stats))
 
+        def text(piece: str) -> None:
+            if worker.is_cancelled:
+                raise _Cancel()
+            stats.chars += len(piece)
+            self.post_message(DraftText(piece))
+
         try:
             if section is None:
                 from feedback_writer.drafting.service import create_draft
 
-                record = create_draft(self.ctx, person, on_progress=progress)
+                record = create_draft(self.ctx, person, on_progress=progress, on_text=text)
                 draft_id = record.id
             else:
-                from feedback_writer.tui.regenerate import regenerate_section
+                from feedback_writer.drafting.regenerate import regenerate_section
 
-                draft_id = regenerate_section(self.ctx, person, *section, on_progress=progress)
+                draft_id = section[0]
+                regenerate_section(self.ctx, *section, on_progress=progress, on_text=text)
         except _Cancel:
             self.post_message(DraftCancelled())
             return
@@ -386,10 +408,12 @@ class DraftScreen(MainScreen):
         self.post_message(DraftFinished(draft_id, stats, cancelled=worker.is_cancelled))
 
     def on_draft_cancelled(self, message: DraftCancelled) -> None:
+        self.query_one(StreamView).clear()
         self._set_generating(False, "")
         self._refresh_after()
 
     def on_draft_finished(self, message: DraftFinished) -> None:
+        self.query_one(StreamView).clear()  # the sections take over from the raw answer
         self._set_generating(False, "")
         if message.cancelled:
             self.notify(

@@ -295,6 +295,30 @@ def test_openai_sse_stream_reports_growing_progress_and_stores_the_draft(
     assert record.meta["usage"]["completion_tokens"] == 200
 
 
+def test_openai_stream_hands_on_text_the_growing_answer_with_real_names(
+    private: World, router: respx.MockRouter
+) -> None:
+    text = json.dumps(good(private))
+    pieces = pieces_of(text, 7)  # small enough to split placeholders across pieces
+    assert any(p.endswith(("PERS", "PERSON_")) for p in pieces)
+    route = router.post(OPENAI_URL).mock(return_value=openai_sse(pieces))
+    shown: list[str] = []
+
+    # on_text alone (no status lines) is enough to make the model stream.
+    record = create_draft(
+        private.ctx, PERSON, level="mid", model=OPENAI_MODEL, on_text=shown.append
+    )
+
+    assert sent(route)["stream"] is True
+    so_far = list(itertools.accumulate(shown))
+    assert len(so_far) > 10
+    assert all(len(a) < len(b) for a, b in itertools.pairwise(so_far))
+    # What was shown is the answer with the names back, never a placeholder or half of one.
+    assert so_far[-1] == text.replace("PERSON_1", PERSON).replace("PERSON_2", COLLEAGUE)
+    assert not any("PERSON_" in s or s.endswith("PERS") for s in so_far)
+    assert_stored_with_real_names(private, record, OPENAI_MODEL)
+
+
 def test_anthropic_streamed_tool_call_reports_progress_and_stores_the_draft(
     private: World, router: respx.MockRouter
 ) -> None:

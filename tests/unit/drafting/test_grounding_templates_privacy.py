@@ -19,7 +19,7 @@ from feedback_writer.drafting.model import (
     PeerInput,
     Point,
 )
-from feedback_writer.drafting.pseudonym import Pseudonymiser
+from feedback_writer.drafting.pseudonym import Pseudonymiser, StreamRestorer
 from feedback_writer.drafting.templates import PromptTemplates, fence, init_folder
 from feedback_writer.errors import TemplateError
 
@@ -149,3 +149,34 @@ def test_pseudonymisation_round_trip(tokens: list[str]) -> None:
         for t in tokens
     )
     assert hide.restore(hidden) == canonical
+
+
+_stream_bits = st.sampled_from(["PERSON_1", "PERSON_2", "PERSON_12", "PERS", "ON_", "1", "x", " "])
+
+
+@given(st.lists(_stream_bits, max_size=16), st.lists(st.integers(1, 9), min_size=1, max_size=8))
+def test_stream_restorer_matches_restoring_the_whole_text(bits: list[str], cuts: list[int]) -> None:
+    """However the answer is cut into pieces, the pieces shown add up to the restored text,
+    and a placeholder split across pieces never shows up half restored."""
+    hide = Pseudonymiser(_NAMES[0], _NAMES[1:])
+    text = "".join(bits)
+    pieces, start, i = [], 0, 0
+    while start < len(text):
+        size = cuts[i % len(cuts)]
+        pieces.append(text[start : start + size])
+        start, i = start + size, i + 1
+    restorer = StreamRestorer(hide)
+    shown = ""
+    expected = hide.restore(text)
+    for piece in pieces:
+        shown += restorer.feed(piece)
+        assert expected.startswith(shown)
+    assert shown + restorer.flush() == expected
+
+
+def test_stream_restorer_holds_back_a_split_placeholder() -> None:
+    restorer = StreamRestorer(Pseudonymiser("Alex Example"))
+    assert restorer.feed('{"summary": "PERS') == '{"summary": "'
+    assert restorer.feed("ON_1") == ""  # a PERSON_10 may still be coming
+    assert restorer.feed(" fixed it") == "Alex Example fixed it"
+    assert restorer.flush() == ""
