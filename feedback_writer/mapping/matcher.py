@@ -9,6 +9,9 @@ The technique (measured in ``bench/mapping_quality.py``, described in ``docs/mat
   expectation text of the competency, which gives a texts-only ladder a broader vocabulary);
 * an expectation's score is its own BM25F score plus a share of its competency's;
 * generic scope cues ("with guidance", "across teams", "org-wide") nudge the level;
+* a ladder with only expectation texts borrows hints: each of its expectations takes the
+  signals and examples of the nearest expectations of the bundled default ladder, found by
+  matching its text there, at a low weight (``_borrow.py``);
 * no ladder evidence when the best score is below a threshold, raised when the note carries
   non-work cues (holiday, sick, offsite);
 * polarity from weighted criticism and negation cues, cancelled by phrases that only look
@@ -29,6 +32,7 @@ from typing import Literal
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._bm25 import BM25Index
+from feedback_writer.mapping._borrow import Hints, borrowed_hints
 from feedback_writer.mapping._text import (
     Lexicon,
     default_lexicon,
@@ -66,6 +70,15 @@ class MatcherOptions:
     bigram_weight: float = 0.25
     ladder_hints: bool = True
     """Use the ladder's signals and examples (off: expectation texts and names only)."""
+    borrow_hints: bool = True
+    """A ladder without signals or examples borrows those of the default ladder's nearest
+    expectations (off: a texts-only ladder is matched on its texts and the lexicon alone)."""
+    borrow_k: int = 4
+    """How many default-ladder expectations each expectation borrows from, at most."""
+    borrow_relative: float = 0.3
+    """A lender must score at least this share of the best lender's score."""
+    w_borrowed: float = 0.25
+    """Weight of a borrowed signal or example in the expectation document (own ones: 2)."""
     competency_weight: float = 0.5
     scope_weight: float = 0.15
     k1: float = 1.2
@@ -109,10 +122,15 @@ class Matcher:
             any(c.signals or c.examples for c in ladder.competencies)
             or any(e.signals or e.examples for e in ladder.expectations)
         )
-        self._concept_weight = (
-            opts.texts_only_concept_weight if self.texts_only else opts.concept_weight
-        )
         self._expectations = list(ladder.expectations)
+        self._borrowed: list[Hints] | None = None
+        if self.texts_only and opts.borrow_hints:
+            self._borrowed = borrowed_hints(ladder, opts.borrow_k, opts.borrow_relative)
+        self._concept_weight = (
+            opts.texts_only_concept_weight
+            if self.texts_only and self._borrowed is None
+            else opts.concept_weight
+        )
         self._comp_slugs = [c.slug for c in ladder.competencies]
         comp_pos = {slug: i for i, slug in enumerate(self._comp_slugs)}
         self._exp_comp = [comp_pos[e.competency] for e in self._expectations]
@@ -170,6 +188,15 @@ class Matcher:
     def _squash(x: float) -> float:
         return x / (x + 1) if x > 0 else 0.0
 
+    def borrowed_from(self, expectation_id: str) -> tuple[str, ...]:
+        """Ids of the default-ladder expectations whose hints this expectation borrows."""
+        if self._borrowed is None:
+            return ()
+        for i, e in enumerate(self._expectations):
+            if e.id == expectation_id:
+                return self._borrowed[i].lenders
+        raise KeyError(expectation_id)
+
     # --- analysis ---------------------------------------------------------------------
     def terms(self, text: str) -> dict[str, float]:
         """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
@@ -221,6 +248,9 @@ class Matcher:
         if opts.ladder_hints:
             self._bag(e.signals, opts.w_signals, doc)
             self._bag(e.examples, opts.w_examples, doc)
+        if self._borrowed is not None:
+            self._bag(self._borrowed[i].signals, opts.w_borrowed, doc)
+            self._bag(self._borrowed[i].examples, opts.w_borrowed, doc)
         return doc
 
     def _competency_doc(self, j: int) -> dict[str, float]:
@@ -235,6 +265,10 @@ class Matcher:
             for e in members:
                 self._bag(e.signals, opts.w_comp_hints, doc)
                 self._bag(e.examples, opts.w_comp_hints, doc)
+        if self._borrowed is not None:
+            for i in self._exps_of_comp[j]:
+                self._bag(self._borrowed[i].signals, opts.w_comp_hints, doc)
+                self._bag(self._borrowed[i].examples, opts.w_comp_hints, doc)
         return doc
 
     def _scope(self, toks: list[str]) -> float | None:

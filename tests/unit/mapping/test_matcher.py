@@ -9,7 +9,7 @@ import pytest
 from feedback_writer.ladder.loader import load_ladder, parse_ladder
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._text import parse_lexicon, stem, tokens
-from feedback_writer.mapping.matcher import Match, Matcher, candidate_shortlist
+from feedback_writer.mapping.matcher import Match, Matcher, MatcherOptions, candidate_shortlist
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -226,13 +226,51 @@ def test_disagreement_words_meet_conflict_text_on_a_texts_only_ladder() -> None:
     assert matches and matches[0].expectation_id == "people.two.resolves-conflict"
 
 
-def test_texts_only_ladders_weigh_lexicon_concepts_more(default_matcher: Matcher) -> None:
-    texts_only = Matcher(_texts_only_ladder())
-    assert texts_only.texts_only
+def test_texts_only_ladders_without_borrowing_weigh_lexicon_concepts_more(
+    default_matcher: Matcher,
+) -> None:
+    bare = Matcher(_texts_only_ladder(), options=MatcherOptions(borrow_hints=False))
+    assert bare.texts_only
     assert not default_matcher.texts_only
-    opts = texts_only.options
-    assert texts_only.terms("kafka")["@technology"] == opts.texts_only_concept_weight
+    opts = bare.options
+    assert bare.terms("kafka")["@technology"] == opts.texts_only_concept_weight
     assert default_matcher.terms("kafka")["@technology"] == opts.concept_weight
+    # Borrowed hints are a bridge of their own: concepts keep their usual weight then.
+    assert Matcher(_texts_only_ladder()).terms("kafka")["@technology"] == opts.concept_weight
+
+
+def test_texts_only_ladder_borrows_hints_from_the_nearest_default_expectations(
+    default_matcher: Matcher,
+) -> None:
+    m = Matcher(_texts_only_ladder())
+    default_ids = {e.id for e in default_matcher.ladder.expectations}
+    lenders = m.borrowed_from("people.two.resolves-conflict")
+    assert 0 < len(lenders) <= m.options.borrow_k
+    assert set(lenders) <= default_ids
+    # The nearest lender is about conflict (its signals say so), found from the text alone.
+    first = default_matcher.ladder.expectation(lenders[0])
+    assert "conflict" in first.signals
+    with pytest.raises(KeyError):
+        m.borrowed_from("people.two.no-such-expectation")
+
+
+def test_ladders_with_hints_and_the_default_ladder_borrow_nothing(default_matcher: Matcher) -> None:
+    assert default_matcher.borrowed_from("code-quality.junior.clean-code-unit-tests") == ()
+    # Hints switched off on the default ladder: it must not borrow from itself.
+    bare_default = Matcher(default_matcher.ladder, options=MatcherOptions(ladder_hints=False))
+    assert bare_default.texts_only
+    assert bare_default.borrowed_from("code-quality.junior.clean-code-unit-tests") == ()
+    off = Matcher(_texts_only_ladder(), options=MatcherOptions(borrow_hints=False))
+    assert off.borrowed_from("people.two.resolves-conflict") == ()
+
+
+def test_borrowed_hints_reach_a_note_that_shares_no_word_with_the_ladder() -> None:
+    """The default ladder's signals for conflict carry words no text here has."""
+    note = "got the two leads to stop sniping at each other in design reviews"
+    on = Matcher(_texts_only_ladder()).match(note, top_k=4)
+    assert on and on[0].expectation_id == "people.two.resolves-conflict"
+    off = Matcher(_texts_only_ladder(), options=MatcherOptions(borrow_hints=False))
+    assert off.match(note, top_k=4) == []  # texts alone: no shared word, no evidence
 
 
 def test_one_on_one_is_read_as_text_not_a_yaml_number() -> None:
