@@ -58,6 +58,36 @@ def _markdown(lad: Ladder, level: str | None) -> str:
     return "\n".join(out)
 
 
+def _has_hints(lad: Ladder) -> bool:
+    return any(c.signals or c.examples for c in lad.competencies) or any(
+        e.signals or e.examples for e in lad.expectations
+    )
+
+
+_TEXTS_ONLY_NOTE = (
+    "note: no signals or examples in this ladder; the offline matcher borrows those of the "
+    "default ladder's nearest expectations (see them with 'ladder show --borrowed --ladder "
+    "{path}'). Your own signals and examples match better: see docs/ladders.md."
+)
+
+
+def _borrowed_table(lad: Ladder, level: str | None) -> str:
+    from feedback_writer.mapping.matcher import Matcher
+
+    matcher = Matcher(lad)
+    top = lad.level_index(level) if level else None
+    exps = [e for e in lad.expectations if top is None or lad.level_index(e.level) <= top]
+    if not any(matcher.borrowed_from(e.id) for e in exps):
+        why = "it has signals or examples of its own" if _has_hints(lad) else "it is the default"
+        return f"{lad.name} borrows no hints: {why}."
+    lines = [f"{lad.name}: hints borrowed from the default ladder, nearest first"]
+    for e in exps:
+        lines.append(f"{e.id}  {e.text}")
+        lenders = matcher.borrowed_from(e.id) or ("(none: no default expectation is close)",)
+        lines += [f"    <- {lender}" for lender in lenders]
+    return "\n".join(lines)
+
+
 def _table(lad: Ladder, level: str | None) -> str:
     rows = [("ID", "TEXT")]
     top = lad.level_index(level) if level else None
@@ -82,14 +112,22 @@ def _table(lad: Ladder, level: str | None) -> str:
     show_default=True,
 )
 @click.option("--level", help="Only expectations up to this level (levels are cumulative).")
+@click.option(
+    "--borrowed",
+    is_flag=True,
+    help="For a ladder without signals or examples: list, per expectation, the default "
+    "ladder's expectations whose signals and examples the offline matcher borrows.",
+)
 @common_options
 @app
-def show(ctx: AppContext, fmt: str, level: str | None) -> None:
+def show(ctx: AppContext, fmt: str, level: str | None, borrowed: bool) -> None:
     """Print the ladder in use (the default, --ladder, or the configured one)."""
     lad = ctx.ladder
     if level:
         lad.level_index(level)
-    if fmt == "json":
+    if borrowed:
+        click.echo(_borrowed_table(lad, level))
+    elif fmt == "json":
         click.echo(json.dumps(ladder_to_dict(lad, level), indent=2, ensure_ascii=False))
     elif fmt == "md":
         click.echo(_markdown(lad, level))
@@ -108,6 +146,8 @@ def validate(path: str) -> None:
         f"{path}: valid ladder '{lad.name}' v{lad.version}: {len(lad.levels)} levels, "
         f"{len(lad.competencies)} competencies, {len(lad.expectations)} expectations"
     )
+    if not _has_hints(lad):
+        click.echo(_TEXTS_ONLY_NOTE.format(path=path))
 
 
 @ladder.command("schema")
@@ -165,3 +205,5 @@ def import_(csv_file: str, output: str, name: str | None, force: bool) -> None:
         f"wrote {out}: {len(lad.levels)} levels, {len(lad.competencies)} competencies, "
         f"{len(lad.expectations)} expectations"
     )
+    if not _has_hints(lad):
+        click.echo(_TEXTS_ONLY_NOTE.format(path=out))

@@ -50,3 +50,17 @@ def test_csv_errors_name_line(tmp_path):
     result = CliRunner().invoke(cli, ["ladder", "import", str(src), "-o", str(tmp_path / "x.yaml")])
     assert "missing column(s): level" in result.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_import_without_signals_says_the_matcher_borrows_them(tmp_path):
+    src = tmp_path / "bare.csv"
+    src.write_text("area,competency,level,expectation\nCraft,Testing,One,Writes unit tests\n")
+    out = tmp_path / "bare.yaml"
+    result = CliRunner().invoke(cli, ["ladder", "import", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"ladder show --borrowed --ladder {out}" in result.output
+    (tmp_path / "acme.csv").write_text(CSV)
+    with_signals = CliRunner().invoke(
+        cli, ["ladder", "import", str(tmp_path / "acme.csv"), "-o", str(tmp_path / "a.yaml")]
+    )
+    assert "borrow" not in with_signals.output

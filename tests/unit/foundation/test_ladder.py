@@ -13,6 +13,7 @@ from feedback_writer.cli import cli
 from feedback_writer.errors import LadderError
 from feedback_writer.ladder.loader import ladder_json_schema, load_ladder, parse_ladder
 from feedback_writer.ladder.model import CellStatus
+from feedback_writer.paths import default_ladder_path
 
 READING = Path(__file__).resolve().parents[2] / "fixtures" / "ladder-reading.md"  # copy of shared/
 SLUGS = [
@@ -216,3 +217,41 @@ def test_ladder_init_copies_default(tmp_path):
     assert len(copied.expectations) == 126
     again = CliRunner().invoke(cli, ["ladder", "init", str(tmp_path / "acme")])
     assert again.exit_code == 2
+
+
+_TEXTS_ONLY = """
+name: texts-only
+levels: [{slug: one, name: One}, {slug: two, name: Two}]
+areas: [{slug: all, name: All}]
+competencies:
+- slug: people
+  name: People
+  area: all
+  levels:
+    one: {expectations: [{slug: helps-peers, text: Helps peers and answers questions}]}
+    two: {expectations: [{slug: resolves-conflict, text: Settles conflicts constructively}]}
+"""
+
+
+def test_validate_tells_a_texts_only_ladder_that_hints_are_borrowed(tmp_path):
+    p = tmp_path / "texts.yaml"
+    p.write_text(_TEXTS_ONLY)
+    result = CliRunner().invoke(cli, ["ladder", "validate", str(p)])
+    assert result.exit_code == 0, result.output
+    assert "no signals or examples" in result.output
+    assert f"ladder show --borrowed --ladder {p}" in result.output
+    default = CliRunner().invoke(cli, ["ladder", "validate", str(default_ladder_path())])
+    assert default.exit_code == 0 and "borrow" not in default.output
+
+
+def test_show_borrowed_lists_default_lenders_per_expectation(tmp_path, default_ladder):
+    p = tmp_path / "texts.yaml"
+    p.write_text(_TEXTS_ONLY)
+    result = CliRunner().invoke(cli, ["ladder", "show", "--borrowed", "--ladder", str(p)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index("people.two.resolves-conflict  Settles conflicts constructively")
+    lenders = [ln.strip()[3:] for ln in lines[at + 1 :] if ln.startswith("    <- ")]
+    assert lenders and all(default_ladder.has_expectation(i) for i in lenders)
+    own = CliRunner().invoke(cli, ["ladder", "show", "--borrowed"])
+    assert own.exit_code == 0 and "borrows no hints" in own.output
