@@ -265,8 +265,10 @@ def test_ladders_with_hints_and_the_default_ladder_borrow_nothing(default_matche
 
 
 def test_borrowed_hints_reach_a_note_that_shares_no_word_with_the_ladder() -> None:
-    """The default ladder's signals for conflict carry words no text here has."""
-    note = "got the two leads to stop sniping at each other in design reviews"
+    """The default ladder's signals for conflict carry words no text here has ("unpopular")."""
+    # No "design reviews" here: the technology expectation borrows architecture signals, so
+    # "design" would rightly pull the note there.
+    note = "the two leads stopped sniping at each other after she made an unpopular ruling"
     on = Matcher(_texts_only_ladder()).match(note, top_k=4)
     assert on and on[0].expectation_id == "people.two.resolves-conflict"
     off = Matcher(_texts_only_ladder(), options=MatcherOptions(borrow_hints=False))
