@@ -82,6 +82,12 @@ def test_match_many_equals_match_per_text(default_matcher: Matcher) -> None:
         ("Moved the deploys to blue-green so we have zero downtime", "positive"),
         ("Said no to two feature requests to keep focus", "positive"),
         ("Writes clear async updates on every ticket", "positive"),
+        ("slept through two pages on saturday, secondary picked it up", "negative"),
+        ("built an internal framework no one asked for", "negative"),
+        ("merged the fix without running the tests, it broke again", "negative"),
+        ("the pen test findings sat untouched for months; no one followed up", "negative"),
+        ("Never held up a release while pulling the endpoints out", "positive"),
+        ("new tax rules went in without touching the calculator", "positive"),
     ],
 )
 def test_polarity(default_matcher: Matcher, text: str, expected: str) -> None:
