@@ -58,12 +58,6 @@ def _markdown(lad: Ladder, level: str | None) -> str:
     return "\n".join(out)
 
 
-def _has_hints(lad: Ladder) -> bool:
-    return any(c.signals or c.examples for c in lad.competencies) or any(
-        e.signals or e.examples for e in lad.expectations
-    )
-
-
 _TEXTS_ONLY_NOTE = (
     "note: no signals or examples in this ladder; the offline matcher borrows those of the "
     "default ladder's nearest expectations (see them with 'ladder show --borrowed --ladder "
@@ -78,7 +72,7 @@ def _borrowed_table(lad: Ladder, level: str | None) -> str:
     top = lad.level_index(level) if level else None
     exps = [e for e in lad.expectations if top is None or lad.level_index(e.level) <= top]
     if not any(matcher.borrowed_from(e.id) for e in exps):
-        why = "it has signals or examples of its own" if _has_hints(lad) else "it is the default"
+        why = "it has signals or examples of its own" if lad.has_hints else "it is the default"
         return f"{lad.name} borrows no hints: {why}."
     lines = [f"{lad.name}: hints borrowed from the default ladder, nearest first"]
     for e in exps:
@@ -146,7 +140,7 @@ def validate(path: str) -> None:
         f"{path}: valid ladder '{lad.name}' v{lad.version}: {len(lad.levels)} levels, "
         f"{len(lad.competencies)} competencies, {len(lad.expectations)} expectations"
     )
-    if not _has_hints(lad):
+    if not lad.has_hints:
         click.echo(_TEXTS_ONLY_NOTE.format(path=path))
 
 
@@ -205,5 +199,5 @@ def import_(csv_file: str, output: str, name: str | None, force: bool) -> None:
         f"wrote {out}: {len(lad.levels)} levels, {len(lad.competencies)} competencies, "
         f"{len(lad.expectations)} expectations"
     )
-    if not _has_hints(lad):
+    if not lad.has_hints:
         click.echo(_TEXTS_ONLY_NOTE.format(path=out))

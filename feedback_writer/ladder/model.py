@@ -240,6 +240,13 @@ class Ladder:
         return out
 
     @cached_property
+    def has_hints(self) -> bool:
+        """True when any competency or expectation carries signals or examples."""
+        return any(c.signals or c.examples for c in self.competencies) or any(
+            e.signals or e.examples for e in self.expectations
+        )
+
+    @cached_property
     def _expectation_index(self) -> dict[str, Expectation]:
         return {e.id: e for e in self.expectations}
 

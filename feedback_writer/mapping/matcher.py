@@ -118,14 +118,16 @@ class Matcher:
         self.lexicon = lexicon or default_lexicon()
         self.min_score = opts.min_score if min_score is None else min_score
         # Texts only: the ladder carries no signals or examples (or they are switched off).
-        self.texts_only = not opts.ladder_hints or not (
-            any(c.signals or c.examples for c in ladder.competencies)
-            or any(e.signals or e.examples for e in ladder.expectations)
-        )
+        self.texts_only = not opts.ladder_hints or not ladder.has_hints
         self._expectations = list(ladder.expectations)
         self._borrowed: list[Hints] | None = None
         if self.texts_only and opts.borrow_hints:
             self._borrowed = borrowed_hints(ladder, opts.borrow_k, opts.borrow_relative)
+        self._lenders = (
+            {}
+            if self._borrowed is None
+            else {e.id: h.lenders for e, h in zip(self._expectations, self._borrowed, strict=True)}
+        )
         self._concept_weight = (
             opts.texts_only_concept_weight
             if self.texts_only and self._borrowed is None
@@ -192,10 +194,7 @@ class Matcher:
         """Ids of the default-ladder expectations whose hints this expectation borrows."""
         if self._borrowed is None:
             return ()
-        for i, e in enumerate(self._expectations):
-            if e.id == expectation_id:
-                return self._borrowed[i].lenders
-        raise KeyError(expectation_id)
+        return self._lenders[expectation_id]
 
     # --- analysis ---------------------------------------------------------------------
     def terms(self, text: str) -> dict[str, float]:
