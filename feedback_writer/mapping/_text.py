@@ -110,6 +110,12 @@ class Lexicon:
     negative_cues: dict[tuple[str, ...], float]
     positive_overrides: frozenset[tuple[str, ...]]
     non_work: frozenset[tuple[str, ...]]
+    work_overrides: frozenset[tuple[str, ...]]
+    """Phrases that hold a non-work word but describe work ("lunch talk", "planning offsite")."""
+    schedule_verbs: frozenset[str]
+    schedule_times: frozenset[str]
+    """A schedule verb followed closely by a time word is logistics ("moved our 1:1 to
+    Thursdays", "planning moves to Tuesday mornings"), not evidence."""
     scope: dict[tuple[str, ...], float]
     starts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Per table name (concepts, negative_cues, ...): :func:`phrase_starts` of it."""
@@ -169,6 +175,7 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
     sets = {
         "positive_overrides": frozenset(_phrase(p) for p in seq("positive_overrides")),
         "non_work": frozenset(_phrase(p) for p in seq("non_work")),
+        "work_overrides": frozenset(_phrase(p) for p in seq("work_overrides")),
     }
     starts = {name: phrase_starts(t) for name, t in [*tables.items(), *sets.items()]}
     return Lexicon(
@@ -177,6 +184,9 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
         negative_cues={_phrase(k): v for k, v in weights("negative_cues").items()},
         positive_overrides=sets["positive_overrides"],
         non_work=sets["non_work"],
+        work_overrides=sets["work_overrides"],
+        schedule_verbs=frozenset(seq("schedule_verbs")),
+        schedule_times=frozenset(seq("schedule_times")),
         scope={_phrase(k): v for k, v in weights("scope").items()},
         starts=starts,
     )

@@ -91,8 +91,13 @@ class MatcherOptions:
     w_comp_hints: float = 0.5
     min_score: float = 0.25
     """Best score below which a note shows no ladder evidence."""
-    non_work_factor: float = 2.5
+    non_work_factor: float = 6.0
     """Evidence strength is divided by this when the note carries non-work cues."""
+    schedule_factor: float = 20.0
+    """Evidence strength is divided by this when the note reschedules something: a retro or a
+    planning meeting moved to Thursdays names work but shows none."""
+    schedule_window: int = 5
+    """How many words after a schedule verb ("moved") a time word ("Thursdays") may come."""
     score_scale: float = 10.0
     """Relative score (raw / ladder reference) that maps to 0.5 is 1 / score_scale."""
     coverage_power: float = 1.5
@@ -182,7 +187,9 @@ class Matcher:
     def _strength(self, whole: list[str]) -> float:
         """How much a note's best match can be trusted, as a factor on its relative score."""
         factor = math.pow(self._coverage(whole), self.options.coverage_power)
-        if self._non_work(whole):
+        if self._rescheduling(whole):
+            factor /= self.options.schedule_factor
+        elif self._non_work(whole):
             factor /= self.options.non_work_factor
         return factor * self.options.score_scale / self._reference
 
@@ -277,7 +284,25 @@ class Matcher:
         return sum(self.lexicon.scope[p] for _, _, p in found) / len(found)
 
     def _non_work(self, toks: list[str]) -> bool:
-        return bool(self.lexicon.find("non_work", toks))
+        """Whether the note carries a non-work cue (leave, a party, an office move) outside
+        any phrase that makes it work ("lunch talk")."""
+        lex = self.lexicon
+        covered: set[int] = set()
+        for start, end, _ in lex.find("work_overrides", toks):
+            covered.update(range(start, end))
+        return any(
+            not covered.issuperset(range(start, end))
+            for start, end, _ in lex.find("non_work", toks)
+        )
+
+    def _rescheduling(self, toks: list[str]) -> bool:
+        """Whether the note moves something in the calendar ("moved our 1:1 to Thursdays")."""
+        lex, window = self.lexicon, self.options.schedule_window
+        return any(
+            tok in lex.schedule_verbs
+            and any(t in lex.schedule_times for t in toks[i + 1 : i + 1 + window])
+            for i, tok in enumerate(toks)
+        )
 
     # --- public API -------------------------------------------------------------------
     def polarity(self, text: str) -> Polarity:

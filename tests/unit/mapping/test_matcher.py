@@ -48,6 +48,35 @@ def test_non_work_notes_have_no_ladder_evidence(default_matcher: Matcher, text: 
     assert default_matcher.match(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "moved the team retro to Wednesday afternoons",
+        "Retro rescheduled to Monday 3pm because of the release",
+    ],
+)
+def test_rescheduling_is_logistics_not_evidence(default_matcher: Matcher, text: str) -> None:
+    toks = tokens(text)
+    assert default_matcher._rescheduling(toks)
+    assert default_matcher.match(text) == []
+
+
+def test_a_schedule_verb_far_from_a_time_word_is_not_logistics(default_matcher: Matcher) -> None:
+    # "moved" and "Friday" are more than the window apart: this is work, not a calendar change.
+    text = "moved the billing service onto the shared Kafka cluster and cut over on Friday"
+    assert not default_matcher._rescheduling(tokens(text))
+    narrow = Matcher(default_matcher.ladder, options=MatcherOptions(schedule_window=15))
+    assert narrow._rescheduling(tokens(text))
+
+
+def test_work_phrases_cancel_the_non_work_word_they_hold(default_matcher: Matcher) -> None:
+    talk = "gave a lunch talk on the Celery memory leak she chased down"
+    assert not default_matcher._non_work(tokens(talk))
+    assert default_matcher.match(talk) != []
+    # The same word outside such a phrase still counts.
+    assert default_matcher._non_work(tokens("team lunch at the Thai place"))
+
+
 def test_empty_and_punctuation_only_notes_match_nothing(default_matcher: Matcher) -> None:
     assert default_matcher.match("") == []
     assert default_matcher.match("... !!") == []
