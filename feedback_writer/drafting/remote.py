@@ -194,7 +194,7 @@ class ModelDrafter:
 def _salvage(completion: str) -> Draft | None:
     from pydantic import ValidationError
 
-    from feedback_writer.llm._parse import extract_json_text
+    from feedback_writer.llm.gateway import extract_json_text
 
     try:
         return Draft.model_validate_json(extract_json_text(completion))

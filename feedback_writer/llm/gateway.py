@@ -36,6 +36,7 @@ from feedback_writer.llm._flow import (
     structured_flow,
     text_flow,
 )
+from feedback_writer.llm._parse import extract_json_text
 from feedback_writer.llm._records import (
     CallRecord,
     LogFn,
@@ -53,6 +54,7 @@ __all__ = [
     "Progress",
     "ProgressFn",
     "StructuredResult",
+    "extract_json_text",
 ]
 
 T = TypeVar("T", bound=BaseModel)

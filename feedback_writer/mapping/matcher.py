@@ -198,10 +198,11 @@ class Matcher:
         return x / (x + 1) if x > 0 else 0.0
 
     def borrowed_from(self, expectation_id: str) -> tuple[str, ...]:
-        """Ids of the default-ladder expectations whose hints this expectation borrows."""
-        if self._borrowed is None:
-            return ()
-        return self._lenders[expectation_id]
+        """Ids of the default-ladder expectations whose hints this expectation borrows; ``()``
+        when this matcher borrows nothing. KeyError for an id the ladder does not have."""
+        if not self.ladder.has_expectation(expectation_id):
+            raise KeyError(expectation_id)
+        return self._lenders.get(expectation_id, ())
 
     # --- analysis ---------------------------------------------------------------------
     def terms(self, text: str) -> dict[str, float]:

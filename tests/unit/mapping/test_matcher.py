@@ -297,6 +297,9 @@ def test_ladders_with_hints_and_the_default_ladder_borrow_nothing(default_matche
     assert bare_default.borrowed_from("code-quality.junior.clean-code-unit-tests") == ()
     off = Matcher(_texts_only_ladder(), options=MatcherOptions(borrow_hints=False))
     assert off.borrowed_from("people.two.resolves-conflict") == ()
+    # An id the ladder does not have is an error whether or not the matcher borrows.
+    with pytest.raises(KeyError):
+        off.borrowed_from("people.two.no-such-expectation")
 
 
 def test_borrowed_hints_reach_a_note_that_shares_no_word_with_the_ladder() -> None:
