@@ -92,7 +92,9 @@ class MatcherOptions:
     min_score: float = 0.25
     """Best score below which a note shows no ladder evidence."""
     non_work_factor: float = 6.0
-    """Evidence strength is divided by this when the note carries non-work cues."""
+    """Evidence strength is divided by this when a short note carries non-work cues."""
+    non_work_max_words: int = 10
+    """Notes with more content words than this are not weakened by non-work cues."""
     schedule_factor: float = 20.0
     """Evidence strength is divided by this when the note reschedules something: a retro or a
     planning meeting moved to Thursdays names work but shows none."""
@@ -172,13 +174,14 @@ class Matcher:
         )
         return tops[len(tops) // 2] if tops and tops[len(tops) // 2] > 0 else 1.0
 
+    def _content(self, whole: list[str]) -> list[str]:
+        """The note's content words: no stopwords, numbers or single letters."""
+        stop = self.lexicon.stopwords
+        return [t for t in whole if t not in stop and t != "n't" and len(t) > 1 and not t.isdigit()]
+
     def _coverage(self, whole: list[str]) -> float:
         """Share of the note's content words that the ladder or the lexicon knows."""
-        content = [
-            t
-            for t in whole
-            if t not in self.lexicon.stopwords and t != "n't" and len(t) > 1 and not t.isdigit()
-        ]
+        content = self._content(whole)
         if not content:
             return 0.0
         known = sum(1 for t in content if stem(t) in self._vocabulary)
@@ -186,11 +189,14 @@ class Matcher:
 
     def _strength(self, whole: list[str]) -> float:
         """How much a note's best match can be trusted, as a factor on its relative score."""
-        factor = math.pow(self._coverage(whole), self.options.coverage_power)
+        opts = self.options
+        factor = math.pow(self._coverage(whole), opts.coverage_power)
         if self._rescheduling(whole):
-            factor /= self.options.schedule_factor
-        elif self._non_work(whole):
-            factor /= self.options.non_work_factor
+            factor /= opts.schedule_factor
+        elif len(self._content(whole)) <= opts.non_work_max_words and self._non_work(whole):
+            # A leave or an offsite dominates a short note; a long one that mentions it is
+            # usually about the work done around it ("rewrote the handbook after the reorg").
+            factor /= opts.non_work_factor
         return factor * self.options.score_scale / self._reference
 
     @staticmethod

@@ -77,6 +77,22 @@ def test_work_phrases_cancel_the_non_work_word_they_hold(default_matcher: Matche
     assert default_matcher._non_work(tokens("team lunch at the Thai place"))
 
 
+def test_a_non_work_word_weakens_short_notes_only(default_matcher: Matcher) -> None:
+    long = (
+        "Rewrote the on-call runbook after the reorg: every alert now links to its dashboard "
+        "and the two new engineers handled their first pages alone"
+    )
+    toks = tokens(long)
+    assert default_matcher._non_work(toks)  # "reorg"
+    assert len(default_matcher._content(toks)) > default_matcher.options.non_work_max_words
+    strict = Matcher(default_matcher.ladder, options=MatcherOptions(non_work_max_words=100))
+    assert default_matcher._strength(toks) == pytest.approx(
+        strict._strength(toks) * strict.options.non_work_factor
+    )
+    assert default_matcher.match(long)[0].competency == "reliability"
+    assert default_matcher.match("reorg announced, now reporting to Dana") == []
+
+
 def test_empty_and_punctuation_only_notes_match_nothing(default_matcher: Matcher) -> None:
     assert default_matcher.match("") == []
     assert default_matcher.match("... !!") == []
