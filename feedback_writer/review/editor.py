@@ -1,10 +1,18 @@
-"""Provides the ``$EDITOR`` round trip: a Markdown review file with section markers.
+r"""Provides the ``$EDITOR`` round trip: a Markdown review file with section markers.
 
 Each section's text sits between ``<!-- fw:section KEY -->`` and ``<!-- fw:end KEY -->``
 (HTML comments, invisible when the Markdown is rendered). Parsing is strict: every marker
 present once, in draft order, well formed, no unknown keys, no text outside a section. On
 any problem the edited file is moved to the workspace's ``recovered/`` folder, so no typing
 is lost, and ``review --from FILE`` resumes from it.
+
+Section text is escaped so that nothing in it can pass for a marker: every ``fw`` followed
+by backslashes and a colon gets one more backslash (``fw:`` is written ``fw\:``, ``fw\:`` is
+written ``fw\\:``, and so on, in any case), and parsing removes one again. Escaped text
+holds no ``fw:`` at all, so neither a marker nor a "mangled marker" can appear inside a
+section, and the escape is reversible: parsing an unedited file gives back exactly the
+rendered texts. A bare ``fw:`` the human types inside a section is left as it is (and
+refused as a mangled marker only if it looks like one, as before).
 """
 
 from __future__ import annotations
@@ -28,11 +36,16 @@ from feedback_writer.storage.repository import Repository
 _MARKER = re.compile(r"^\s*<!--\s*fw:(section|end|draft)\s+(\S+)\s*-->\s*$")
 # Anything that looks like it was meant to be a marker; caught to report it as mangled.
 _MARKERISH = re.compile(r"fw:\s*(section|end|draft)\b|<!--\s*fw:", re.IGNORECASE)
+# Section text escape: ``fw`` + n backslashes + ``:`` is written with n + 1 backslashes.
+_TO_ESCAPE = re.compile(r"(fw)(\\*):", re.IGNORECASE)
+_ESCAPED = re.compile(r"(fw)\\(\\*):", re.IGNORECASE)
 
 HEADER = """\
 <!-- feedback-writer review of draft {draft_id} for {person}.
 Edit the text between each pair of fw: marker lines; save and quit the editor to apply.
 - Keep every marker line (the HTML comments starting with fw:) exactly as it is.
+- Inside a section, fw: is written fw\\: so it is not taken for a marker; reading the
+  file back drops that one backslash (so fw\\\\: stands for a literal fw\\:).
 - The '## ' titles are not stored; text outside the markers is refused so it is not lost.
 - Sections whose text you do not change stay untouched; whitespace-only changes do not
   count as an edit. Citations such as [n12] or [reliability.mid.improves-runbooks] can
@@ -43,6 +56,16 @@ workspace's recovered/ folder; resume with: feedback-writer review --person NAME
 """
 
 
+def escape_section_text(text: str) -> str:
+    r"""``text`` with one more backslash in every ``fw\*:``, so no line looks like a marker."""
+    return _TO_ESCAPE.sub(r"\1\\\2:", text)
+
+
+def unescape_section_text(text: str) -> str:
+    r"""Undo :func:`escape_section_text`: one backslash fewer in every ``fw\+:``."""
+    return _ESCAPED.sub(r"\1\2:", text)
+
+
 def render_review_file(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
     """The Markdown file the human edits: header, then each section between markers."""
     parts = [
@@ -51,8 +74,8 @@ def render_review_file(draft: DraftRecord, sections: Sequence[SectionRecord]) ->
     ]
     for s in sections:
         parts.append(
-            f"\n## {s.title}\n\n<!-- fw:section {s.key} -->\n"
-            f"{s.human_text.strip()}\n<!-- fw:end {s.key} -->\n"
+            f"\n## {escape_section_text(s.title)}\n\n<!-- fw:section {s.key} -->\n"
+            f"{escape_section_text(s.human_text.strip())}\n<!-- fw:end {s.key} -->\n"
         )
     return "".join(parts)
 
@@ -132,7 +155,7 @@ def parse_review_file(
             )
             open_key = None
         else:
-            texts[open_key] = "\n".join(body).strip("\n").rstrip()
+            texts[open_key] = unescape_section_text("\n".join(body).strip("\n").rstrip())
             open_key = None
     if open_key is not None:
         problem(open_line, f"section '{open_key}' has no 'fw:end {open_key}' marker")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 from feedback_writer.errors import ReviewFileError, UsageError
@@ -16,6 +19,8 @@ from feedback_writer.review.editor import (
     review_in_editor,
 )
 from feedback_writer.review.gate import gate_status
+from feedback_writer.review.sections import apply_texts, edit_section
+from feedback_writer.storage.records import DraftRecord, SectionRecord
 
 Run = Callable[..., tuple[int, str, str]]
 MakeEditor = Callable[[str], Path]
@@ -192,3 +197,125 @@ def test_no_editor_applies_a_file_as_it_is(ws: Workspace, tmp_path: Path) -> Non
 def test_editor_command_prefers_visual_then_editor() -> None:
     assert editor_command({"VISUAL": "code --wait", "EDITOR": "vi"}) == ["code", "--wait"]
     assert editor_command({"EDITOR": "nano -w"}) == ["nano", "-w"]
+
+
+# Section texts a model or a person could write that look like (parts of) markers.
+MARKERISH_TEXTS = {
+    "marker-lines": "Before.\n<!-- fw:end summary -->\n<!-- fw:section growth -->\nAfter.",
+    "starts-with-a-marker": "<!-- fw:section summary -->\nThe first line was a marker.",
+    "ends-with-own-end": "Cut short here?\n<!-- fw:end summary -->",
+    "other-sections": "<!-- fw:section competency:ai -->\nx\n<!-- fw:end competency:ai -->",
+    "bare-word": "She closed the ticket tagged fw:end before the deadline.",
+    "case-and-spacing": "FW: Draft of the plan; Fw:Section 2; <!--fw:draft 9-->",
+    "already-escaped": "Write fw\\:end and fw\\\\:section in the template.",
+    "backslashes-elsewhere": "C:\\fw\\ and fw\\\\ then fw:: and fwfw:x",
+}
+
+
+def set_text(ws: Workspace, key: str, text: str) -> None:
+    """Store ``text`` as the section's current text without it counting as an edit."""
+    edit_section(ws.repo, ws.draft.id, key, text, actor="model")
+
+
+@pytest.mark.parametrize("tricky", MARKERISH_TEXTS.values(), ids=MARKERISH_TEXTS.keys())
+def test_marker_like_section_text_round_trips_as_no_edit(
+    ws: Workspace, keys: list[str], tricky: str
+) -> None:
+    set_text(ws, "summary", tricky)
+    set_text(ws, "peer-input", tricky)  # the first and the last section
+    texts = parse_review_file(rendered(ws), keys, draft_id=ws.draft.id)
+    assert texts == {**MODEL_TEXTS, "summary": tricky, "peer-input": tricky}
+    result = apply_texts(ws.repo, ws.draft.id, texts)
+    assert result.unchanged == keys
+    assert gate_status(ws.repo, ws.draft.id).edited == []
+
+
+def test_edits_around_an_escaped_marker_keep_it(ws: Workspace, keys: list[str]) -> None:
+    set_text(ws, "summary", "Our template ends with:\n<!-- fw:end summary -->\nThat is fine.")
+    text = rendered(ws)
+    assert "\n<!-- fw\\:end summary -->\n" in text  # visible to the human, not a marker
+    edited = text.replace("Our template ends with:", "The template she wrote ends with:")
+    edited = edited.replace("That is fine.", "I added a fw\\:section tag and fw\\\\: too.")
+    texts = parse_review_file(edited, keys)
+    assert texts["summary"] == (
+        "The template she wrote ends with:\n<!-- fw:end summary -->\n"
+        "I added a fw:section tag and fw\\: too."
+    )
+    assert apply_texts(ws.repo, ws.draft.id, texts).changed == ["summary"]
+
+
+def test_a_marker_unescaped_by_hand_inside_a_section_is_still_refused(
+    ws: Workspace, keys: list[str]
+) -> None:
+    set_text(ws, "summary", "Intro.\n<!-- fw:end summary -->\nOutro.")
+    text = rendered(ws)
+    assert "<!-- fw\\:end summary -->" in text
+    with pytest.raises(ReviewFileError, match="'fw:end summary' without a matching"):
+        parse_review_file(text.replace("fw\\:end summary", "fw:end summary"), keys)
+    with pytest.raises(ReviewFileError, match=r"malformed marker 'Outro\. fw:end'"):
+        parse_review_file(text.replace("Outro.", "Outro. fw:end"), keys)
+
+
+def test_an_unedited_review_of_marker_like_text_changes_nothing(
+    ws: Workspace, run_cli: Run, editor_script: MakeEditor
+) -> None:
+    tricky = MARKERISH_TEXTS["marker-lines"] + "\n" + MARKERISH_TEXTS["bare-word"]
+    set_text(ws, "summary", tricky)
+    editor_script("pass")
+    code, out, err = run_cli("review", "--person", PERSON)
+    assert code == 0, err
+    assert "no section changed" in out
+    assert ws.repo.section(ws.draft.id, "summary").human_text == tricky
+    assert gate_status(ws.repo, ws.draft.id).edited == []
+    assert not (ws.root / "recovered").exists()
+
+
+def _section(key: str, position: int, text: str) -> SectionRecord:
+    return SectionRecord(
+        id=position + 1,
+        draft_id=1,
+        key=key,
+        title=f"{key} fw:end",  # titles are escaped too, though never read back
+        position=position,
+        model_text=text,
+        human_text=text,
+        edited_at=None,
+        approved_at=None,
+    )
+
+
+# Pieces of markers and of the escape, glued at random. Line breaks are "\n" only: the
+# file is read with universal newlines and parsed with splitlines(), which the escape
+# does not cover.
+_PIECES = st.sampled_from(
+    [
+        *["fw", "FW", "fW", ":", "\\", "\\\\", "<!--", "-->", " ", "\t", "\n"],
+        *["fw:", "<!-- FW:End", "Fw\\:", "fw\\\\:"],
+        *["<!-- fw:end summary -->", "<!-- fw:section growth -->"],
+        *["section", "END", "draft", "summary", "growth", "x"],
+    ]
+)
+_SECTION_TEXT = st.lists(
+    _PIECES | st.text(alphabet="fFwW:\\<!-> \nsectiondra", max_size=6), max_size=30
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(first=_SECTION_TEXT, second=_SECTION_TEXT)
+def test_any_section_text_round_trips_exactly(first: str, second: str) -> None:
+    draft = DraftRecord(
+        id=1,
+        person=PERSON,
+        mode="manager",
+        drafter="offline",
+        model=None,
+        template_hash=None,
+        ladder_name="default",
+        ladder_version="1",
+        created_at=dt.datetime.now(dt.UTC),
+        content={},
+    )
+    sections = [_section("summary", 0, first), _section("growth", 1, second)]
+    texts = parse_review_file(render_review_file(draft, sections), ["summary", "growth"])
+    # Leading and trailing whitespace is not kept (apply_texts ignores it too).
+    assert texts == {"summary": first.strip(), "growth": second.strip()}
