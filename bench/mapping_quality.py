@@ -5,11 +5,12 @@ of no-evidence notes left unmatched. The sets:
 
 * default ladder: the dev set, our tuning notes, our held-out notes (never tuned on);
 * texts-only company ladders (no signals, no examples): globex (tuning), acme (written as
-  held-out, then inspected: tuning since the hint-borrowing work), umbrella (written by someone
-  who never saw the matcher; inspected once, so tuning now);
-* ``--blind``: also initech and hooli, texts-only ladders with notes written by people who never
-  saw the matcher and never looked at by whoever tunes it (hooli was imported from a CSV with
-  ``ladder import``). Tune on those and they stop measuring anything.
+  held-out, then inspected: tuning since the hint-borrowing work), umbrella, initech and hooli
+  (written by people who never saw the matcher; measured blind, then inspected: tuning now),
+  soylent (written blind to study long third-person texts; read at once: tuning);
+* ``--blind``: also vandelay, wonka and tyrell, texts-only ladders with notes written by people
+  who never saw the matcher and never looked at by whoever tunes it. Tune on those and they
+  stop measuring anything.
 
 Run: ``python bench/mapping_quality.py [--blind]``.
 """
@@ -127,11 +128,15 @@ def main() -> None:
         ("globex tune", *_company("globex", "globex-tune.jsonl")),
         ("acme tune", *_company("acme", "acme-heldout.jsonl")),
         ("umbrella tune", *_company("umbrella", "umbrella-heldout.jsonl")),
+        ("initech tune", *_company("initech", "initech-heldout.jsonl")),
+        ("hooli tune", *_company("hooli", "hooli-heldout.jsonl")),
+        ("soylent tune", *_company("soylent", "soylent-tune.jsonl")),
     ]
     if blind:
         sets += [
-            ("initech BLIND", *_company("initech", "initech-heldout.jsonl")),
-            ("hooli BLIND", *_company("hooli", "hooli-heldout.jsonl")),
+            ("vandelay BLIND", *_company("vandelay", "vandelay-blind.jsonl")),
+            ("wonka BLIND", *_company("wonka", "wonka-blind.jsonl")),
+            ("tyrell BLIND", *_company("tyrell", "tyrell-blind.jsonl")),
         ]
     print(f"{'variant':36} {'set':16} {'top1':>6} {'top3':>6} {'lvl±1':>6} {'no-ev':>7}")
     for name, opts in variants():
