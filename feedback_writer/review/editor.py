@@ -66,10 +66,16 @@ def unescape_section_text(text: str) -> str:
     return _ESCAPED.sub(r"\1\2:", text)
 
 
+def _header_safe(name: str) -> str:
+    """A name as shown inside the header comment: it may not end the comment or look like a
+    marker, whatever the user called the person ("A --> B", "fw:end")."""
+    return escape_section_text(" ".join(name.split())).replace("-->", "-- >")
+
+
 def render_review_file(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
     """The Markdown file the human edits: header, then each section between markers."""
     parts = [
-        HEADER.format(draft_id=draft.id, person=draft.person),
+        HEADER.format(draft_id=draft.id, person=_header_safe(draft.person)),
         f"<!-- fw:draft {draft.id} -->\n",
     ]
     for s in sections:
