@@ -27,7 +27,17 @@ def _short(text: str, width: int = 76) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+_TEXTS_ONLY_MAP_NOTE = (
+    "note: this ladder has no signals or examples, so offline suggestions are much less "
+    "reliable than on the default ladder (about half right on notes written by others; see "
+    "docs/matching.md). Confirm each one, add signals and examples to the ladder "
+    "(docs/ladders.md), or configure a model."
+)
+
+
 def _print_run(run: MappingRun, ladder: Ladder, fmt: str) -> None:
+    if run.source == "matcher" and not ladder.has_hints and run.results:
+        click.echo(_TEXTS_ONLY_MAP_NOTE, err=True)  # stderr: JSON on stdout stays clean
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in run.results], indent=2, ensure_ascii=False))
         return

@@ -90,6 +90,11 @@ def test_map_company_ladder_uses_its_competencies(cli: Run, tmp_path: Path) -> N
     assert note["matches"]
     assert {m["competency"] for m in note["matches"]} <= acme_competencies
     assert note["matches"][0]["competency"] == "craft"
+    # A ladder without signals or examples: the user is told, on stderr only.
+    assert "no signals or examples" in err
+    code, _, err = cli("map", str(notes), "--ladder", str(TINY), "--format", "json")
+    assert code == 0
+    assert "no signals or examples" not in err
 
 
 def test_map_usage_errors_are_clean(cli: Run, tmp_path: Path) -> None:
