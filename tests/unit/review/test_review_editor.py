@@ -300,30 +300,8 @@ _SECTION_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300)
-@given(first=_SECTION_TEXT, second=_SECTION_TEXT)
-def test_any_section_text_round_trips_exactly(first: str, second: str) -> None:
-    draft = DraftRecord(
-        id=1,
-        person=PERSON,
-        mode="manager",
-        drafter="offline",
-        model=None,
-        template_hash=None,
-        ladder_name="default",
-        ladder_version="1",
-        created_at=dt.datetime.now(dt.UTC),
-        content={},
-    )
-    sections = [_section("summary", 0, first), _section("growth", 1, second)]
-    texts = parse_review_file(render_review_file(draft, sections), ["summary", "growth"])
-    # Leading and trailing whitespace is not kept (apply_texts ignores it too).
-    assert texts == {"summary": first.strip(), "growth": second.strip()}
-
-
-@pytest.mark.parametrize("person", ["Ana --> Bo", "fw:end summary", "<!-- fw:draft 9 -->"])
-def test_a_person_name_cannot_break_the_header(person: str) -> None:
-    draft = DraftRecord(
+def _draft(person: str = PERSON) -> DraftRecord:
+    return DraftRecord(
         id=1,
         person=person,
         mode="manager",
@@ -335,6 +313,21 @@ def test_a_person_name_cannot_break_the_header(person: str) -> None:
         created_at=dt.datetime.now(dt.UTC),
         content={},
     )
+
+
+@settings(max_examples=300)
+@given(first=_SECTION_TEXT, second=_SECTION_TEXT)
+def test_any_section_text_round_trips_exactly(first: str, second: str) -> None:
+    draft = _draft()
+    sections = [_section("summary", 0, first), _section("growth", 1, second)]
+    texts = parse_review_file(render_review_file(draft, sections), ["summary", "growth"])
+    # Leading and trailing whitespace is not kept (apply_texts ignores it too).
+    assert texts == {"summary": first.strip(), "growth": second.strip()}
+
+
+@pytest.mark.parametrize("person", ["Ana --> Bo", "fw:end summary", "<!-- fw:draft 9 -->"])
+def test_a_person_name_cannot_break_the_header(person: str) -> None:
+    draft = _draft(person)
     sections = [_section("summary", 0, "Led the outage review.")]
     texts = parse_review_file(render_review_file(draft, sections), ["summary"], draft_id=1)
     assert texts == {"summary": "Led the outage review."}
