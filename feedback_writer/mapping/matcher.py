@@ -179,9 +179,8 @@ class Matcher:
         stop = self.lexicon.stopwords
         return [t for t in whole if t not in stop and t != "n't" and len(t) > 1 and not t.isdigit()]
 
-    def _coverage(self, whole: list[str]) -> float:
+    def _coverage(self, content: list[str]) -> float:
         """Share of the note's content words that the ladder or the lexicon knows."""
-        content = self._content(whole)
         if not content:
             return 0.0
         known = sum(1 for t in content if stem(t) in self._vocabulary)
@@ -190,14 +189,15 @@ class Matcher:
     def _strength(self, whole: list[str]) -> float:
         """How much a note's best match can be trusted, as a factor on its relative score."""
         opts = self.options
-        factor = math.pow(self._coverage(whole), opts.coverage_power)
+        content = self._content(whole)
+        factor = math.pow(self._coverage(content), opts.coverage_power)
         if self._rescheduling(whole):
             factor /= opts.schedule_factor
-        elif len(self._content(whole)) <= opts.non_work_max_words and self._non_work(whole):
+        elif len(content) <= opts.non_work_max_words and self._non_work(whole):
             # A leave or an offsite dominates a short note; a long one that mentions it is
             # usually about the work done around it ("rewrote the handbook after the reorg").
             factor /= opts.non_work_factor
-        return factor * self.options.score_scale / self._reference
+        return factor * opts.score_scale / self._reference
 
     @staticmethod
     def _squash(x: float) -> float:
@@ -293,14 +293,15 @@ class Matcher:
     def _non_work(self, toks: list[str]) -> bool:
         """Whether the note carries a non-work cue (leave, a party, an office move) outside
         any phrase that makes it work ("lunch talk")."""
-        lex = self.lexicon
-        covered: set[int] = set()
-        for start, end, _ in lex.find("work_overrides", toks):
-            covered.update(range(start, end))
+        covered = self._covered("work_overrides", toks)
         return any(
             not covered.issuperset(range(start, end))
-            for start, end, _ in lex.find("non_work", toks)
+            for start, end, _ in self.lexicon.find("non_work", toks)
         )
+
+    def _covered(self, table: str, toks: list[str]) -> set[int]:
+        """Token positions inside a phrase of one of the lexicon's override tables."""
+        return {i for start, end, _ in self.lexicon.find(table, toks) for i in range(start, end)}
 
     def _rescheduling(self, toks: list[str]) -> bool:
         """Whether the note moves something in the calendar ("moved our 1:1 to Thursdays")."""
@@ -318,9 +319,7 @@ class Matcher:
 
     def _polarity(self, toks: list[str]) -> Polarity:
         lex = self.lexicon
-        covered: set[int] = set()
-        for start, end, _ in lex.find("positive_overrides", toks):
-            covered.update(range(start, end))
+        covered = self._covered("positive_overrides", toks)
         total = 0.0
         used: set[int] = set()
         for start, end, phrase in lex.find("negative_cues", toks):
