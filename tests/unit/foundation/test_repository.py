@@ -11,7 +11,8 @@ import pytest
 
 from feedback_writer.errors import NotFoundError, WorkspaceError
 from feedback_writer.notes.model import ParsedNote
-from feedback_writer.storage.repository import MIGRATIONS, Repository
+from feedback_writer.storage.migrations import MIGRATIONS
+from feedback_writer.storage.repository import Repository
 
 
 def test_database_is_private_wal_and_versioned(repo):
