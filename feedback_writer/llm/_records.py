@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
+
+# One record for a model call, shared with the call log (storage never imports llm).
+from feedback_writer.storage.records import CallRecord as CallRecord
 
 T = TypeVar("T")
 
@@ -28,26 +31,6 @@ class ModelSettings:
     """First backoff delay in seconds; doubles per retry, with jitter."""
     temperature: float | None = 0.2
     """Sampling temperature; None leaves the provider's default."""
-
-
-@dataclass
-class CallRecord:
-    """One HTTP attempt that got an answer or a final error, for the call log.
-
-    ``request`` holds the model, api_base, messages, response_format and params; it
-    never holds an API key or an auth header.
-    """
-
-    model: str
-    provider: str
-    purpose: str
-    prompt_tokens: int | None
-    completion_tokens: int | None
-    cost_usd: float | None
-    latency_ms: float
-    request: dict[str, Any]
-    response: str | None
-    error: str | None
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from feedback_writer.storage.db import Database, now
-from feedback_writer.storage.records import CallLogRecord
+from feedback_writer.storage.records import CallRecord
 
 
 class CallLog(Database):
@@ -26,14 +26,20 @@ class CallLog(Database):
         request: dict[str, Any],
         response: str | None,
         error: str | None,
+        at: dt.datetime | None = None,
+        id: int | None = None,  # a CallRecord field: asdict() passes it
     ) -> None:
+        """Log one call; takes ``**asdict(record)`` of a :class:`CallRecord`.
+
+        ``at`` defaults to now; ``id`` is not used, the log numbers its own rows.
+        """
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO model_calls (at, model, provider, purpose, prompt_tokens, "
                 "completion_tokens, cost_usd, latency_ms, request, response, error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    now().isoformat(),
+                    (at or now()).isoformat(),
                     model,
                     provider,
                     purpose,
@@ -47,22 +53,22 @@ class CallLog(Database):
                 ),
             )
 
-    def list_calls(self, limit: int = 50) -> list[CallLogRecord]:
+    def list_calls(self, limit: int = 50) -> list[CallRecord]:
         rows = self._all("SELECT * FROM model_calls ORDER BY id DESC LIMIT ?", (limit,))
         return [
-            CallLogRecord(
-                r["id"],
-                dt.datetime.fromisoformat(r["at"]),
-                r["model"],
-                r["provider"],
-                r["purpose"],
-                r["prompt_tokens"],
-                r["completion_tokens"],
-                r["cost_usd"],
-                r["latency_ms"],
-                json.loads(r["request"]),
-                r["response"],
-                r["error"],
+            CallRecord(
+                model=r["model"],
+                provider=r["provider"],
+                purpose=r["purpose"],
+                prompt_tokens=r["prompt_tokens"],
+                completion_tokens=r["completion_tokens"],
+                cost_usd=r["cost_usd"],
+                latency_ms=r["latency_ms"],
+                request=json.loads(r["request"]),
+                response=r["response"],
+                error=r["error"],
+                at=dt.datetime.fromisoformat(r["at"]),
+                id=r["id"],
             )
             for r in rows
         ]

@@ -1,4 +1,4 @@
-"""Provides the plain records the repository returns (people, cycles, mappings, drafts)."""
+"""Provides the plain records the repository returns (people, cycles, mappings, drafts, calls)."""
 
 from __future__ import annotations
 
@@ -79,9 +79,14 @@ class DraftRecord:
 
 
 @dataclass(frozen=True)
-class CallLogRecord:
-    id: int
-    at: dt.datetime
+class CallRecord:
+    """One model call (an HTTP attempt that got an answer or a final error).
+
+    The gateway makes one for every attempt and hands it to the call log; the log gives
+    it back with ``id`` and ``at`` set. ``request`` holds the model, api_base, messages,
+    response_format and params; it never holds an API key or an auth header.
+    """
+
     model: str
     provider: str
     purpose: str
@@ -92,6 +97,10 @@ class CallLogRecord:
     request: dict[str, Any]
     response: str | None
     error: str | None
+    at: dt.datetime | None = None
+    """When the call was logged; None until it is."""
+    id: int | None = None
+    """The call log's row number; None until it is logged."""
 
 
 @dataclass(frozen=True)
