@@ -1,1 +1,1 @@
-"""Provides the workspace: a SQLite database owned by :mod:`.repository`."""
+"""Provides the workspace: a SQLite database behind the :class:`.repository.Repository` facade."""
