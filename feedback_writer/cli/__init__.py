@@ -7,6 +7,7 @@ Subcommands live in their own modules and are imported only when invoked, so tha
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import click
@@ -139,14 +140,18 @@ FEEDBACK_WRITER_MODEL (keys come from the provider's own environment variable).
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False),
-    help="Config file to use instead of the default.",
+    type=click.Path(),
+    help="Config file to use instead of the default (it must exist).",
 )
 @common_options
 @click.pass_context
 def cli(ctx: click.Context, /, config_file: str | None, **common: Any) -> None:
     """Turn raw notes about an engineer's work into review feedback grounded in a career
     ladder. With no command, opens the terminal UI."""
+    if config_file:
+        from feedback_writer.config import check_config_file
+
+        check_config_file(Path(config_file))  # at once, not when a command reads settings
     make_context(ctx, config_file=config_file, **common)
     if ctx.invoked_subcommand is None:
         tui_cmd = importlib.import_module("feedback_writer.cli.tui_cmd")
