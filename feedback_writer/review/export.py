@@ -1,9 +1,9 @@
 """Provides exports of a reviewed draft: Markdown, plain text and JSON with provenance.
 
 Every export goes through the gate (:func:`review.gate.require_exportable`) first, so no
-caller can export a draft a human has not reviewed. Quality findings have a hook here
-(:func:`findings_for`, empty until a quality checker exists); they never block an export
-and are written beside it as ``FILE.findings.md`` only when there are some.
+caller can export a draft a human has not reviewed. Quality findings have a hook here,
+:func:`findings_for`, which returns nothing yet: no quality checker exists. Findings never
+block an export and are written beside it as ``FILE.findings.md`` only when there are some.
 """
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ class Finding:
 
 
 def findings_for(repo: Repository, ladder: Ladder, draft_id: int) -> list[Finding]:
-    """The hook for quality findings. No checker exists yet, so there are none."""
+    """Always an empty list for now: a placeholder, not a check.
+
+    No quality checker exists yet, so nothing is ever found and an empty result says
+    nothing about the draft's quality. The callers (``export``, the TUI's Draft screen, the
+    JSON export's ``findings``) already show and write whatever this returns, so a checker
+    only has to fill this function in.
+    """
     return []
 
 
