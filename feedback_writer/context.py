@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedback_writer import paths
-from feedback_writer.config import LoadedSettings, load_settings
+from feedback_writer.config import LoadedSettings, Settings, load_settings
 
 if TYPE_CHECKING:
     from feedback_writer.ladder.model import Ladder
@@ -40,7 +40,7 @@ class AppContext:
         return load_settings(self.flags, config_file=self.config_file)
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.loaded.settings
 
     @property

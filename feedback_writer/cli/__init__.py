@@ -7,6 +7,7 @@ Subcommands live in their own modules and are imported only when invoked, so tha
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import click
@@ -84,12 +85,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[cmd_name]
-        try:
-            command = getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:  # not built yet: say so instead of a traceback
-                return _unavailable(cmd_name)
-            raise
+        command = getattr(importlib.import_module(module), attr)
         assert isinstance(command, click.Command)
         return command
 
@@ -105,15 +101,6 @@ class LazyGroup(click.Group):
         rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
-
-
-def _unavailable(name: str) -> click.Command:
-    @click.command(name, context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def command(args: Any) -> None:
-        raise click.ClickException(f"'{name}' is not available in this version yet")
-
-    return command
 
 
 EPILOG = """\b
@@ -139,14 +126,18 @@ FEEDBACK_WRITER_MODEL (keys come from the provider's own environment variable).
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False),
-    help="Config file to use instead of the default.",
+    type=click.Path(),
+    help="Config file to use instead of the default (it must exist).",
 )
 @common_options
 @click.pass_context
 def cli(ctx: click.Context, /, config_file: str | None, **common: Any) -> None:
     """Turn raw notes about an engineer's work into review feedback grounded in a career
     ladder. With no command, opens the terminal UI."""
+    if config_file:
+        from feedback_writer.config import check_config_file
+
+        check_config_file(Path(config_file))  # at once, not when a command reads settings
     make_context(ctx, config_file=config_file, **common)
     if ctx.invoked_subcommand is None:
         tui_cmd = importlib.import_module("feedback_writer.cli.tui_cmd")

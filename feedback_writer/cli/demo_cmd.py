@@ -58,13 +58,10 @@ def demo(ctx: AppContext, no_tui: bool) -> None:
     """Try it: a sample person's notes imported, mapped and drafted offline (no network)."""
     draft_id = setup_demo(ctx)
     if not no_tui:
-        try:
-            from feedback_writer.cli.tui_cmd import run_tui
-        except ImportError:
-            run_tui = None  # type: ignore[assignment]
-        if run_tui is not None:
-            run_tui(ctx, person=DEMO_PERSON)
-            return
+        from feedback_writer.cli.tui_cmd import run_tui
+
+        run_tui(ctx, person=DEMO_PERSON)
+        return
     from feedback_writer.cli.draft_cmd import print_draft
 
     print_draft(ctx, draft_id, "md")

@@ -1,9 +1,9 @@
 """Provides exports of a reviewed draft: Markdown, plain text and JSON with provenance.
 
 Every export goes through the gate (:func:`review.gate.require_exportable`) first, so no
-caller can export a draft a human has not reviewed. Quality findings have a hook here
-(:func:`findings_for`, empty until a quality checker exists); they never block an export
-and are written beside it as ``FILE.findings.md`` only when there are some.
+caller can export a draft a human has not reviewed. Quality findings have a hook here,
+:func:`findings_for`, which returns nothing yet: no quality checker exists. Findings never
+block an export and are written beside it as ``FILE.findings.md`` only when there are some.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.review.citations import cited_ids
 from feedback_writer.review.gate import GateStatus, require_exportable
 from feedback_writer.storage.atomic import atomic_write_text
 from feedback_writer.storage.records import DraftRecord, SectionRecord
@@ -25,11 +26,6 @@ from feedback_writer.storage.repository import Repository
 
 FORMATS = ("md", "txt", "json")
 EXPORT_SCHEMA = "feedback-writer.export/1"
-
-# Citations a human may have typed into the final text, checked against the workspace and
-# the ladder before they are listed (a bare pattern match is not a citation).
-_NOTE_REF = re.compile(r"\bn\d+\b")
-_EXPECTATION_REF = re.compile(r"\b[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\b")
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,13 @@ class Finding:
 
 
 def findings_for(repo: Repository, ladder: Ladder, draft_id: int) -> list[Finding]:
-    """The hook for quality findings. No checker exists yet, so there are none."""
+    """Always an empty list for now: a placeholder, not a check.
+
+    No quality checker exists yet, so nothing is ever found and an empty result says
+    nothing about the draft's quality. The callers (``export``, the TUI's Draft screen, the
+    JSON export's ``findings``) already show and write whatever this returns, so a checker
+    only has to fill this function in.
+    """
     return []
 
 
@@ -76,8 +78,9 @@ def cited_notes(
     repo: Repository, draft: DraftRecord, sections: Sequence[SectionRecord]
 ) -> list[dict[str, Any]]:
     """Notes the draft cites, and notes of this person the human cited in the final text."""
-    final = "\n".join(s.human_text for s in sections)
-    in_text = set(_NOTE_REF.findall(final))
+    # Ids a human typed into the final text are checked against the workspace before they
+    # are listed (a bare pattern match is not a citation).
+    in_text = set(cited_ids("\n".join(s.human_text for s in sections))[0])
     from_draft = _unique(_walk_ids(draft.content, "note_ids"))
     out: list[dict[str, Any]] = []
     for note_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
@@ -108,8 +111,8 @@ def cited_expectations(
     ladder: Ladder, draft: DraftRecord, sections: Sequence[SectionRecord]
 ) -> list[dict[str, Any]]:
     """Expectations the draft cites, and those the human cited in the final text."""
-    final = "\n".join(s.human_text for s in sections)
-    in_text = {e for e in _EXPECTATION_REF.findall(final) if ladder.has_expectation(e)}
+    typed = cited_ids("\n".join(s.human_text for s in sections))[1]
+    in_text = {e for e in typed if ladder.has_expectation(e)}
     from_draft = _unique(_walk_ids(draft.content, "expectation_ids"))
     out: list[dict[str, Any]] = []
     for exp_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):

@@ -6,22 +6,13 @@ Pure functions over text (no database): the screen looks the ids up and renders.
 from __future__ import annotations
 
 import difflib
-import re
 
 from rich.text import Text
 
-_NOTE_REF = re.compile(r"\bn\d+\b")
-_EXP_REF = re.compile(r"\b[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\b")
+# The citation grammar is the review package's: (note ids, expectation-like ids) in text.
+from feedback_writer.review.citations import cited_ids
 
-
-def cited_ids(text: str) -> tuple[list[str], list[str]]:
-    """(note ids, expectation-like ids) in ``text``, in order of appearance, unique.
-
-    Expectation-like ids still need checking against the ladder: prose can match too.
-    """
-    notes = list(dict.fromkeys(_NOTE_REF.findall(text)))
-    expectations = list(dict.fromkeys(_EXP_REF.findall(text)))
-    return notes, expectations
+__all__ = ["cited_ids", "diff_text"]
 
 
 def diff_text(model_text: str, human_text: str) -> Text:
