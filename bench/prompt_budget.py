@@ -17,12 +17,12 @@ from pathlib import Path
 
 from feedback_writer.drafting.base import DraftRequest
 from feedback_writer.drafting.prompt import draft_messages, estimate_tokens, naive_messages
-from feedback_writer.drafting.pseudonym import Pseudonymiser
-from feedback_writer.drafting.templates import PromptTemplates
 from feedback_writer.ladder.loader import load_ladder
 from feedback_writer.mapping.matcher import Matcher
 from feedback_writer.notes.model import Note
 from feedback_writer.paths import default_ladder_path
+from feedback_writer.prompting.pseudonym import Pseudonymiser
+from feedback_writer.prompting.templates import PromptTemplates
 from feedback_writer.storage.records import MappingRecord
 
 ROOT = Path(__file__).resolve().parent.parent

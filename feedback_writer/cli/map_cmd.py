@@ -13,7 +13,7 @@ from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.mapping.service import MappingRun, NoteMapping
+from feedback_writer.mapping.results import MappingRun, NoteMapping
 
 _FORMAT = click.Choice(["table", "json"])
 

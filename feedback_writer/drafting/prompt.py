@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from feedback_writer.drafting.base import DraftRequest
-from feedback_writer.drafting.templates import PromptTemplates
 from feedback_writer.notes.model import AuthorKind, Note
+from feedback_writer.prompting.pseudonym import Pseudonymiser
+from feedback_writer.prompting.templates import PromptTemplates
 
 Messages = list[dict[str, Any]]
 # Tokens kept free for the answer when checking the context window.
@@ -28,6 +29,12 @@ def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
     """A tokenizer-free estimate: ~4 characters per token plus a few per message."""
     chars = sum(len(str(m.get("content", ""))) for m in messages)
     return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+
+
+def pseudonymiser_for(request: DraftRequest) -> Pseudonymiser:
+    """The subject, the configured names and the authors of peer notes (people too) hidden."""
+    authors = [n.author_name for n in request.notes if n.author_name]
+    return Pseudonymiser(request.person, [*request.pseudonymise, *authors])
 
 
 def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | None:

@@ -81,7 +81,7 @@ def gather_evidence(
     repo: Repository, ctx: AppContext, person: str, notes: Sequence[Note], threshold: float | None
 ) -> tuple[dict[str, list[MappingRecord]], list[str], str]:
     """Confirmed evidence; when none is confirmed, suggestions above a threshold (warned)."""
-    from feedback_writer.mapping.service import confirmed_evidence
+    from feedback_writer.mapping.evidence import confirmed_evidence
 
     if threshold is not None:
         found = confirmed_evidence(repo, ctx.ladder, person, notes=notes, threshold=threshold)
@@ -163,8 +163,8 @@ def prepare(
 def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
     """A model drafter logging every call to the workspace."""
     from feedback_writer.drafting.remote import ModelDrafter
-    from feedback_writer.drafting.templates import PromptTemplates
     from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
+    from feedback_writer.prompting.templates import PromptTemplates
 
     s = ctx.settings
     repo = ctx.repo

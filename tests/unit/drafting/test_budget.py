@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from feedback_writer.drafting.prompt import condense_notes, estimate_tokens
-from feedback_writer.drafting.templates import PromptTemplates
+from feedback_writer.prompting.templates import PromptTemplates
 
 BENCH = Path(__file__).resolve().parents[3] / "bench" / "prompt_budget.py"
 
