@@ -163,23 +163,13 @@ def prepare(
 def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
     """A model drafter logging every call to the workspace."""
     from feedback_writer.drafting.remote import ModelDrafter
-    from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
+    from feedback_writer.llm.gateway import gateway_for
     from feedback_writer.prompting.templates import PromptTemplates
 
-    s = ctx.settings
     repo = ctx.repo
-
-    def log(record: CallRecord) -> None:
-        repo.log_call(**asdict(record))
-
-    gateway = Gateway(
-        ModelSettings(
-            model=model, api_base=s.api_base, timeout=s.timeout,
-            max_retries=s.max_retries, max_repairs=s.max_repairs,
-        ),
-        log=log,
-    )  # fmt: skip
-    return ModelDrafter(gateway, PromptTemplates(s.prompts_dir))
+    gateway = gateway_for(ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r)))
+    assert gateway is not None  # a model is given
+    return ModelDrafter(gateway, PromptTemplates(ctx.settings.prompts_dir))
 
 
 def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRecord:

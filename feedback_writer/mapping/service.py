@@ -14,7 +14,7 @@ import difflib
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
@@ -28,6 +28,7 @@ from feedback_writer.storage.records import MappingRecord
 from feedback_writer.storage.repository import Repository
 
 if TYPE_CHECKING:
+    from feedback_writer.config import Settings
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.mapping.coverage import Coverage
     from feedback_writer.prompting.templates import PromptTemplates
@@ -131,33 +132,11 @@ def suggest(
     return run
 
 
-def gateway_from_settings(settings: Any, repo: Repository | None) -> Gateway | None:
-    """A gateway for the configured model (None when none is), logging calls to ``repo``."""
-    if not getattr(settings, "model", None):
-        return None
-    from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
-
-    def log(record: CallRecord) -> None:
-        if repo is not None:
-            repo.log_call(**asdict(record))
-
-    return Gateway(
-        ModelSettings(
-            model=settings.model,
-            api_base=settings.api_base,
-            timeout=settings.timeout,
-            max_retries=settings.max_retries,
-            max_repairs=settings.max_repairs,
-        ),
-        log=log,
-    )
-
-
 def suggest_configured(
     repo: Repository,
     ladder: Ladder,
     person: str,
-    settings: Any,
+    settings: Settings,
     *,
     offline: bool = False,
     top_k: int = 5,
@@ -166,7 +145,11 @@ def suggest_configured(
     """:func:`suggest` as the settings say: the configured model (unless ``offline``), the
     company prompts folder, and every name in ``settings.pseudonymise`` hidden from it.
     The CLI and the TUI both call this, so neither can forget a name."""
-    gateway = None if offline else gateway_from_settings(settings, repo)
+    gateway = None
+    if not offline and settings.model:
+        from feedback_writer.llm.gateway import gateway_for
+
+        gateway = gateway_for(settings, log=lambda record: repo.log_call(**asdict(record)))
     templates = None
     if gateway is not None:
         from feedback_writer.prompting.templates import PromptTemplates
