@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 from feedback_writer.drafting.base import Drafter, DraftRequest, DraftResult, Mode
 from feedback_writer.drafting.grounding import enforce_grounding
@@ -203,40 +203,40 @@ def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRe
     )
 
 
-@overload
-def create_draft(
+def plan_draft(
     ctx: AppContext,
     person: str,
     *,
-    level: str | None = ...,
-    target: str | None = ...,
-    mode: Mode | None = ...,
-    model: str | None = ...,
-    since: dt.date | None = ...,
-    until: dt.date | None = ...,
-    exclude: Sequence[str] = ...,
-    threshold: float | None = ...,
-    on_progress: Callable[[str], None] | None = ...,
-    on_text: Callable[[str], None] | None = ...,
-    dry_run: Literal[False] = ...,
-) -> DraftRecord: ...
-@overload
-def create_draft(
-    ctx: AppContext,
-    person: str,
-    *,
-    level: str | None = ...,
-    target: str | None = ...,
-    mode: Mode | None = ...,
-    model: str | None = ...,
-    since: dt.date | None = ...,
-    until: dt.date | None = ...,
-    exclude: Sequence[str] = ...,
-    threshold: float | None = ...,
-    on_progress: Callable[[str], None] | None = ...,
-    on_text: Callable[[str], None] | None = ...,
-    dry_run: Literal[True],
-) -> DryRun: ...
+    level: str | None = None,
+    target: str | None = None,
+    mode: Mode | None = None,
+    model: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    exclude: Sequence[str] = (),
+    threshold: float | None = None,
+) -> DryRun:
+    """What :func:`create_draft` with the same arguments would send; nothing is sent or
+    stored (a given level, target or mode is saved, as for a draft)."""
+    prepared = prepare(
+        ctx, person, level=level, target=target, mode=mode, since=since, until=until,
+        exclude=exclude, threshold=threshold,
+    )  # fmt: skip
+    chosen = model or ctx.settings.model
+    if not chosen:
+        return DryRun(
+            "offline-outline", None, [], 0,
+            warnings=[*prepared.warnings, "no model configured: the offline drafter "
+                      "runs locally and sends nothing"],
+        )  # fmt: skip
+    remote = model_drafter(ctx, chosen)
+    plan = remote.plan(prepared.request)
+    return DryRun(
+        remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
+        plan.needs_condensing, prepared.warnings,
+    )  # fmt: skip
+
+
 def create_draft(
     ctx: AppContext,
     person: str,
@@ -251,9 +251,9 @@ def create_draft(
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
-    dry_run: bool = False,
-) -> DraftRecord | DryRun:
-    """Draft feedback for ``person`` and store it unreviewed (or, dry run, show the prompt).
+) -> DraftRecord:
+    """Draft feedback for ``person`` and store it unreviewed (:func:`plan_draft` shows the
+    prompt instead).
 
     ``on_progress`` gets status lines, ``on_text`` the model's answer as it streams (names
     restored); either one makes the model stream. The offline drafter sends neither.
@@ -266,19 +266,6 @@ def create_draft(
         exclude=exclude, threshold=threshold, on_progress=on_progress, on_text=on_text,
     )  # fmt: skip
     chosen = model or ctx.settings.model
-    if dry_run:
-        if not chosen:
-            return DryRun(
-                "offline-outline", None, [], 0,
-                warnings=[*prepared.warnings, "no model configured: the offline drafter "
-                          "runs locally and sends nothing"],
-            )  # fmt: skip
-        remote = model_drafter(ctx, chosen)
-        plan = remote.plan(prepared.request)
-        return DryRun(
-            remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
-            plan.needs_condensing, prepared.warnings,
-        )  # fmt: skip
     drafter: Drafter = model_drafter(ctx, chosen) if chosen else OfflineDrafter()
     result = drafter.draft(prepared.request)
     return finish(ctx.repo, prepared, result)

@@ -14,7 +14,7 @@ import difflib
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
@@ -198,60 +198,64 @@ def _note_of(repo: Repository, note_id: str, person: str | None) -> Note:
     return note
 
 
-def _polarity(negative: bool | None) -> str | None:
-    return None if negative is None else ("negative" if negative else "positive")
+Decision = Literal["accept", "reject", "add"]
 
 
-def accept(
+def decide(
     repo: Repository,
     ladder: Ladder,
     note_id: str,
     expectation_id: str,
+    decision: Decision,
     polarity: str | None = None,
     *,
     person: str | None = None,
 ) -> MappingRecord:
-    """Accept a suggestion (optionally correcting its polarity)."""
+    """Record the user's decision on a note's mapping, optionally correcting its polarity.
+
+    ``accept`` a suggestion the note has; ``reject`` a mapping (it is never suggested again
+    for this note); ``add`` evidence the matcher missed (accepted; source ``user`` when new).
+    ``person``, when given, must own the note.
+    """
     check_expectation(ladder, expectation_id)
     _note_of(repo, note_id, person)
-    existing = {m.expectation_id for m in repo.mappings_for_note(note_id)}
-    if expectation_id not in existing:
+    if decision == "accept" and all(
+        m.expectation_id != expectation_id for m in repo.mappings_for_note(note_id)
+    ):
         raise NotFoundError(
             f"{note_id} has no suggestion '{expectation_id}'",
             hint=f"add it as evidence with: feedback-writer evidence add {note_id} "
             f"{expectation_id} --person NAME",
         )
-    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+    status = "rejected" if decision == "reject" else "accepted"
+    return repo.set_mapping(note_id, expectation_id, status, polarity=polarity)
+
+
+def accept(
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to accept a suggestion."""
+    return decide(repo, ladder, note_id, expectation_id, "accept", polarity, person=person)
 
 
 def reject(
-    repo: Repository,
-    ladder: Ladder,
-    note_id: str,
-    expectation_id: str,
-    polarity: str | None = None,
-    *,
-    person: str | None = None,
-) -> MappingRecord:
-    """Reject a mapping; it is never suggested again for this note."""
-    check_expectation(ladder, expectation_id)
-    _note_of(repo, note_id, person)
-    return repo.set_mapping(note_id, expectation_id, "rejected", polarity=polarity)
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to reject a mapping."""
+    return decide(repo, ladder, note_id, expectation_id, "reject", polarity, person=person)
 
 
 def add(
-    repo: Repository,
-    ladder: Ladder,
-    note_id: str,
-    expectation_id: str,
-    polarity: str | None = None,
-    *,
-    person: str | None = None,
-) -> MappingRecord:
-    """Add evidence the matcher missed (accepted; source ``user`` when new)."""
-    check_expectation(ladder, expectation_id)
-    _note_of(repo, note_id, person)
-    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to add evidence."""
+    return decide(repo, ladder, note_id, expectation_id, "add", polarity, person=person)
+
+
+# --- views -------------------------------------------------------------------------------
 
 
 def coverage(
