@@ -4,7 +4,7 @@ with a threshold also the best open suggestions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
@@ -26,15 +26,25 @@ def confirmed_evidence(
     :func:`_best_guesses`). Rejected mappings never count, nor ids the
     ladder no longer has. ``notes`` limits the result to those notes (default: the
     person's notes that are not excluded). Notes without evidence are absent."""
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise UsageError(f"the threshold must be between 0 and 1 (got {threshold})")
     if notes is None:
         wanted = {n.id for n in repo.list_notes(person, include_excluded=False)}
     else:
         wanted = {n if isinstance(n, str) else n.id for n in notes}
+    return select_evidence(repo.mappings_for_person(person), ladder, wanted, threshold)
+
+
+def select_evidence(
+    mappings: Iterable[MappingRecord],
+    ladder: Ladder,
+    wanted: Collection[str],
+    threshold: float | None = None,
+) -> dict[str, list[MappingRecord]]:
+    """:func:`confirmed_evidence` from mappings already read, for the notes in ``wanted``."""
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"the threshold must be between 0 and 1 (got {threshold})")
     out: dict[str, list[MappingRecord]] = {}
     unconfirmed: dict[str, list[MappingRecord]] = {}
-    for m in repo.mappings_for_person(person):
+    for m in mappings:
         if m.note_id not in wanted or not ladder.has_expectation(m.expectation_id):
             continue
         if m.status == "accepted":
