@@ -13,20 +13,53 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 from feedback_writer.drafting.base import DraftRequest
-from feedback_writer.drafting.prompt import draft_messages, estimate_tokens, naive_messages
-from feedback_writer.drafting.pseudonym import Pseudonymiser
-from feedback_writer.drafting.templates import PromptTemplates
+from feedback_writer.drafting.prompt import (
+    CHARS_PER_TOKEN,
+    Messages,
+    draft_messages,
+    draft_variables,
+)
 from feedback_writer.ladder.loader import load_ladder
 from feedback_writer.mapping.matcher import Matcher
 from feedback_writer.notes.model import Note
 from feedback_writer.paths import default_ladder_path
+from feedback_writer.prompting.pseudonym import Pseudonymiser
+from feedback_writer.prompting.templates import PromptTemplates
 from feedback_writer.storage.records import MappingRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ROOT / "tests" / "fixtures" / "eval" / "heldout-default.jsonl"
+
+
+def estimate_tokens(messages: list[dict[str, Any]]) -> int:
+    """A tokenizer-free estimate: ~4 characters per token plus a few per message."""
+    chars = sum(len(str(m.get("content", ""))) for m in messages)
+    return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+
+
+def naive_messages(templates: PromptTemplates, request: DraftRequest) -> Messages:
+    """The prompt a budget is measured against: the whole ladder file and every note
+    verbatim with all its fields (what a first attempt would send)."""
+    ladder_text = (
+        Path(request.ladder.path).read_text(encoding="utf-8")
+        if request.ladder.path
+        else request.ladder.spec.model_dump_json(indent=1)
+    )
+    notes = "\n".join(n.model_dump_json() for n in request.notes)
+    variables = draft_variables(request)
+    return [
+        {"role": "system", "content": templates.render("system", variables)},
+        {
+            "role": "user",
+            "content": f"Ladder:\n{ladder_text}\n\nNotes:\n{notes}\n\n"
+            f"Draft feedback for {request.person} at level {request.level}.",
+        },
+    ]
 
 
 def budget_request(count: int = 50) -> DraftRequest:

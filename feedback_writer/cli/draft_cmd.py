@@ -94,7 +94,7 @@ def draft(
 
     The window is --since/--until, else the person's current cycle, else all notes.
     With no model configured the offline drafter writes an evidence outline."""
-    from feedback_writer.drafting.service import create_draft
+    from feedback_writer.drafting.service import create_draft, plan_draft
 
     ctx.set_flag("prompts_dir", prompts_dir)
     ctx.set_flag("model", model)
@@ -107,7 +107,7 @@ def draft(
         "exclude": exclude, "threshold": threshold,
     }  # fmt: skip
     if dry_run:
-        plan = create_draft(ctx, person, dry_run=True, **common)
+        plan = plan_draft(ctx, person, **common)
         for w in plan.warnings:
             click.echo(f"warning: {w}", err=True)
         if not plan.messages:

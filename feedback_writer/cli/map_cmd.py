@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +14,10 @@ from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.mapping.service import MappingRun, NoteMapping
+from feedback_writer.mapping.results import MappingRun, NoteMapping
+
+if TYPE_CHECKING:
+    from feedback_writer.mapping.service import Decision
 
 _FORMAT = click.Choice(["table", "json"])
 
@@ -151,7 +155,7 @@ def _decision(f: Callable[..., None]) -> Callable[..., None]:
 
 
 def _record(
-    action: str,
+    action: Decision,
     ctx: AppContext,
     person: str,
     note_id: str,
@@ -160,8 +164,9 @@ def _record(
 ) -> None:
     from feedback_writer.mapping import service
 
-    decide = {"accept": service.accept, "reject": service.reject, "add": service.add}[action]
-    record = decide(ctx.repo, ctx.ladder, note_id, expectation_id, polarity, person=person)
+    record = service.decide(
+        ctx.repo, ctx.ladder, note_id, expectation_id, action, polarity, person=person
+    )
     verb = {"accept": "accepted", "reject": "rejected", "add": "added"}[action]
     click.echo(f"{verb} {note_id} -> {record.expectation_id} ({record.polarity})")
 

@@ -20,7 +20,7 @@ def prompts() -> None:
 @click.option("--force", is_flag=True, help="Overwrite templates already in FOLDER.")
 def init(folder: str, force: bool) -> None:
     """Copy the default templates into FOLDER to edit."""
-    from feedback_writer.drafting.templates import init_folder
+    from feedback_writer.prompting.templates import init_folder
 
     for path in init_folder(folder, force=force):
         click.echo(f"wrote {path}")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from feedback_writer.drafting.base import DraftRequest, Mode
 from feedback_writer.drafting.prompt import draft_variables, note_view
-from feedback_writer.drafting.templates import NAMES, PromptTemplates
 from feedback_writer.errors import TemplateError, UsageError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.notes.model import AuthorKind, Note
+from feedback_writer.prompting.templates import NAMES, PromptTemplates
 from feedback_writer.storage.records import MappingRecord, Polarity
 
 if TYPE_CHECKING:
@@ -111,15 +111,14 @@ def check_templates(
 
 def render_for_person(ctx: AppContext, name: str, person: str) -> list[dict[str, Any]]:
     """The exact (pseudonymised) messages ``name`` would send for ``person``'s next draft."""
-    from feedback_writer.drafting.prompt import draft_messages
-    from feedback_writer.drafting.remote import _pseudonymiser
+    from feedback_writer.drafting.prompt import draft_messages, pseudonymiser_for
     from feedback_writer.drafting.service import prepare
 
     if name not in NAMES:
         raise UsageError(f"unknown template '{name}' (known: {', '.join(NAMES)})")
     templates = PromptTemplates(ctx.settings.prompts_dir)
     request = prepare(ctx, person).request
-    hide = _pseudonymiser(request)
+    hide = pseudonymiser_for(request)
     if name in ("system", "draft_manager", "draft_self"):
         if name == "draft_self":
             request = dataclasses.replace(request, mode="self")

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from feedback_writer.drafting.base import DraftRequest
-from feedback_writer.drafting.templates import PromptTemplates
 from feedback_writer.notes.model import AuthorKind, Note
+from feedback_writer.prompting.pseudonym import Pseudonymiser
+from feedback_writer.prompting.templates import PromptTemplates
 
 Messages = list[dict[str, Any]]
 # Tokens kept free for the answer when checking the context window.
@@ -24,10 +25,10 @@ ANSWER_RESERVE = 4096
 CHARS_PER_TOKEN = 4
 
 
-def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
-    """A tokenizer-free estimate: ~4 characters per token plus a few per message."""
-    chars = sum(len(str(m.get("content", ""))) for m in messages)
-    return math.ceil(chars / CHARS_PER_TOKEN) + 4 * len(messages)
+def pseudonymiser_for(request: DraftRequest) -> Pseudonymiser:
+    """The subject, the configured names and the authors of peer notes (people too) hidden."""
+    authors = [n.author_name for n in request.notes if n.author_name]
+    return Pseudonymiser(request.person, [*request.pseudonymise, *authors])
 
 
 def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | None:
@@ -170,23 +171,3 @@ def condense_notes(
         messages = [{"role": "user", "content": templates.render("condense", variables)}]
         out += parse_condensed(complete(messages), chunk)
     return out
-
-
-def naive_messages(templates: PromptTemplates, request: DraftRequest) -> Messages:
-    """The prompt a budget is measured against: the whole ladder file and every note
-    verbatim with all its fields (what a first attempt would send)."""
-    ladder_text = (
-        open(request.ladder.path, encoding="utf-8").read()  # noqa: SIM115
-        if request.ladder.path
-        else request.ladder.spec.model_dump_json(indent=1)
-    )
-    notes = "\n".join(n.model_dump_json() for n in request.notes)
-    variables = draft_variables(request)
-    return [
-        {"role": "system", "content": templates.render("system", variables)},
-        {
-            "role": "user",
-            "content": f"Ladder:\n{ladder_text}\n\nNotes:\n{notes}\n\n"
-            f"Draft feedback for {request.person} at level {request.level}.",
-        },
-    ]

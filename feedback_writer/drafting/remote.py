@@ -21,10 +21,11 @@ from feedback_writer.drafting.prompt import (
     condense_notes,
     draft_messages,
     note_view,
+    pseudonymiser_for,
 )
-from feedback_writer.drafting.pseudonym import Pseudonymiser, StreamRestorer
-from feedback_writer.drafting.templates import PromptTemplates
 from feedback_writer.errors import StructuredOutputError
+from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer
+from feedback_writer.prompting.templates import PromptTemplates
 
 if TYPE_CHECKING:
     from feedback_writer.llm.gateway import Gateway, Progress
@@ -56,12 +57,6 @@ def unknown_ids(errors: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _pseudonymiser(request: DraftRequest) -> Pseudonymiser:
-    # Authors of peer notes are people too: hide them along with the listed names.
-    authors = [n.author_name for n in request.notes if n.author_name]
-    return Pseudonymiser(request.person, [*request.pseudonymise, *authors])
-
-
 class ModelDrafter:
     """Drafts through a :class:`Gateway` (see the module docstring)."""
 
@@ -80,7 +75,7 @@ class ModelDrafter:
 
     def plan(self, request: DraftRequest) -> DraftPlan:
         """Render and measure the prompt; sends nothing (this is what --dry-run shows)."""
-        pseud = _pseudonymiser(request)
+        pseud = pseudonymiser_for(request)
         views = [note_view(n, request) for n in request.notes]
         messages = pseud.apply_messages(draft_messages(self.templates, request))
         tokens = self.gateway.count_tokens(messages)

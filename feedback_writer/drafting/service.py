@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 from feedback_writer.drafting.base import Drafter, DraftRequest, DraftResult, Mode
 from feedback_writer.drafting.grounding import enforce_grounding
@@ -18,11 +18,12 @@ from feedback_writer.drafting.offline import OfflineDrafter
 from feedback_writer.drafting.render import render_sections
 from feedback_writer.errors import UsageError
 from feedback_writer.notes.model import Note
-from feedback_writer.storage.records import DraftRecord, MappingRecord
+from feedback_writer.storage.records import DraftRecord, MappingRecord, Person
 
 if TYPE_CHECKING:
     from feedback_writer.context import AppContext
     from feedback_writer.drafting.remote import ModelDrafter
+    from feedback_writer.ladder.model import Ladder
     from feedback_writer.storage.repository import Repository
 
 # Suggestions at or above this score count as evidence when nothing is confirmed yet.
@@ -47,14 +48,16 @@ class Prepared:
     request: DraftRequest
     warnings: list[str]
     evidence_source: str
+    subject: Person
+    """The person's record, read once; ``request.person`` is its name."""
 
 
 def review_window(
-    repo: Repository, person: str, since: dt.date | None, until: dt.date | None
+    repo: Repository, person: Person, since: dt.date | None, until: dt.date | None
 ) -> tuple[dt.date | None, dt.date | None]:
     """--since/--until when given, else the person's current cycle, else everything."""
     if since is None and until is None:
-        cycle = repo.current_cycle(person)
+        cycle = repo.current_cycle(person.name)
         if cycle is not None:
             return cycle.start, cycle.end
     return since, until
@@ -62,7 +65,7 @@ def review_window(
 
 def window_notes(
     repo: Repository,
-    person: str,
+    person: Person,
     since: dt.date | None,
     until: dt.date | None,
     exclude: Sequence[str] = (),
@@ -70,26 +73,32 @@ def window_notes(
     """The window's notes without stored exclusions and without ``exclude``."""
     for note_id in exclude:
         note = repo.get_note(note_id)
-        if note.person != person:
+        if note.person != person.name:
             raise UsageError(f"--exclude {note_id}: that note belongs to {note.person}")
     skip = set(exclude)
-    notes = repo.list_notes(person, since=since, until=until, include_excluded=False)
+    notes = repo.list_notes(person.name, since=since, until=until, include_excluded=False)
     return [n for n in notes if n.id not in skip]
 
 
 def gather_evidence(
-    repo: Repository, ctx: AppContext, person: str, notes: Sequence[Note], threshold: float | None
+    mappings: Sequence[MappingRecord],
+    ladder: Ladder,
+    person: str,
+    notes: Sequence[Note],
+    threshold: float | None,
 ) -> tuple[dict[str, list[MappingRecord]], list[str], str]:
-    """Confirmed evidence; when none is confirmed, suggestions above a threshold (warned)."""
-    from feedback_writer.mapping.service import confirmed_evidence
+    """Confirmed evidence among the person's ``mappings`` (read once); when none is
+    confirmed, suggestions above a threshold (warned)."""
+    from feedback_writer.mapping.evidence import select_evidence
 
+    wanted = {n.id for n in notes}
     if threshold is not None:
-        found = confirmed_evidence(repo, ctx.ladder, person, notes=notes, threshold=threshold)
+        found = select_evidence(mappings, ladder, wanted, threshold)
         return found, [], f"accepted and suggestions >= {threshold}"
-    found = confirmed_evidence(repo, ctx.ladder, person, notes=notes)
+    found = select_evidence(mappings, ladder, wanted)
     if found:
         return found, [], "accepted"
-    found = confirmed_evidence(repo, ctx.ladder, person, notes=notes, threshold=DEFAULT_THRESHOLD)
+    found = select_evidence(mappings, ladder, wanted, DEFAULT_THRESHOLD)
     warning = (
         f"no confirmed evidence for {person} yet: using suggestions scoring >= "
         f"{DEFAULT_THRESHOLD} (confirm them with 'feedback-writer evidence')"
@@ -100,6 +109,33 @@ def gather_evidence(
             f"{DEFAULT_THRESHOLD} (run 'feedback-writer map --person \"{person}\"' first)"
         )
     return found, [warning], f"suggestions >= {DEFAULT_THRESHOLD}"
+
+
+def _subject(
+    repo: Repository, ladder: Ladder, name: str, level: str | None, target: str | None,
+    mode: Mode | None,
+) -> tuple[Person, str, str | None]:  # fmt: skip
+    """The person's record (saving the level, target and mode when given), their level and
+    the target that still means growth."""
+    subject = repo.get_person(name)  # an unknown name is an error, never a new person
+    for value in (level, target):
+        if value is not None:
+            ladder.level_index(value)
+    if level or target or mode:
+        subject = repo.update_person(
+            subject.name, current_level=level, target_level=target, mode=mode
+        )
+    current = subject.current_level
+    if current is None:
+        raise UsageError(
+            f"no level known for {subject.name}",
+            hint=f"pass --level ({', '.join(ladder.level_slugs)}); it is saved for next time",
+        )
+    ladder.level_index(current)
+    goal = subject.target_level
+    if goal is not None and ladder.level_index(goal) <= ladder.level_index(current):
+        goal = None  # a stale target at or below the level says nothing about growth
+    return subject, current, goal
 
 
 def prepare(
@@ -116,36 +152,26 @@ def prepare(
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Prepared:
-    """The draft request for ``person``; saves the level, target and mode when given."""
+    """The draft request for ``person``; saves the level, target and mode when given.
+
+    The person is resolved once; the cycle, the window's notes and the person's mappings
+    are each read once."""
     repo, ladder = ctx.repo, ctx.ladder
-    stored = repo.get_person(person)
-    for value in (level, target):
-        if value is not None:
-            ladder.level_index(value)
-    if level or target or mode:
-        stored = repo.update_person(person, current_level=level, target_level=target, mode=mode)
-    current = stored.current_level
-    if current is None:
-        raise UsageError(
-            f"no level known for {person}",
-            hint=f"pass --level ({', '.join(ladder.level_slugs)}); it is saved for next time",
-        )
-    ladder.level_index(current)
-    goal = stored.target_level
-    if goal is not None and ladder.level_index(goal) <= ladder.level_index(current):
-        goal = None  # a stale target at or below the level says nothing about growth
-    start, end = review_window(repo, person, since, until)
-    notes = window_notes(repo, person, start, end, exclude)
+    subject, current, goal = _subject(repo, ladder, person, level, target, mode)
+    name = subject.name
+    start, end = review_window(repo, subject, since, until)
+    notes = window_notes(repo, subject, start, end, exclude)
     if not notes:
         span = f" between {start or 'the start'} and {end or 'now'}" if start or end else ""
         raise UsageError(
-            f"no notes for {person}{span} to draft from",
-            hint=f'add some with: feedback-writer notes add -p "{person}" TEXT',
+            f"no notes for {name}{span} to draft from",
+            hint=f'add some with: feedback-writer notes add -p "{name}" TEXT',
         )
-    evidence, warnings, source = gather_evidence(repo, ctx, person, notes, threshold)
+    mappings = repo.mappings_for_person(name)
+    evidence, warnings, source = gather_evidence(mappings, ladder, name, notes, threshold)
     request = DraftRequest(
-        person=person,
-        mode=stored.mode,
+        person=name,
+        mode=subject.mode,
         level=current,
         target=goal,
         ladder=ladder,
@@ -157,29 +183,19 @@ def prepare(
         on_progress=on_progress,
         on_text=on_text,
     )
-    return Prepared(request, warnings, source)
+    return Prepared(request, warnings, source, subject)
 
 
 def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
     """A model drafter logging every call to the workspace."""
     from feedback_writer.drafting.remote import ModelDrafter
-    from feedback_writer.drafting.templates import PromptTemplates
-    from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
+    from feedback_writer.llm.gateway import gateway_for
+    from feedback_writer.prompting.templates import PromptTemplates
 
-    s = ctx.settings
     repo = ctx.repo
-
-    def log(record: CallRecord) -> None:
-        repo.log_call(**asdict(record))
-
-    gateway = Gateway(
-        ModelSettings(
-            model=model, api_base=s.api_base, timeout=s.timeout,
-            max_retries=s.max_retries, max_repairs=s.max_repairs,
-        ),
-        log=log,
-    )  # fmt: skip
-    return ModelDrafter(gateway, PromptTemplates(s.prompts_dir))
+    gateway = gateway_for(ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r)))
+    assert gateway is not None  # a model is given
+    return ModelDrafter(gateway, PromptTemplates(ctx.settings.prompts_dir))
 
 
 def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRecord:
@@ -200,7 +216,7 @@ def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRe
         "usage": result.usage,
     }
     return repo.save_draft(
-        request.person,
+        prepared.subject.name,
         mode=request.mode,
         drafter=result.drafter,
         model=result.model,
@@ -213,40 +229,40 @@ def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRe
     )
 
 
-@overload
-def create_draft(
+def plan_draft(
     ctx: AppContext,
     person: str,
     *,
-    level: str | None = ...,
-    target: str | None = ...,
-    mode: Mode | None = ...,
-    model: str | None = ...,
-    since: dt.date | None = ...,
-    until: dt.date | None = ...,
-    exclude: Sequence[str] = ...,
-    threshold: float | None = ...,
-    on_progress: Callable[[str], None] | None = ...,
-    on_text: Callable[[str], None] | None = ...,
-    dry_run: Literal[False] = ...,
-) -> DraftRecord: ...
-@overload
-def create_draft(
-    ctx: AppContext,
-    person: str,
-    *,
-    level: str | None = ...,
-    target: str | None = ...,
-    mode: Mode | None = ...,
-    model: str | None = ...,
-    since: dt.date | None = ...,
-    until: dt.date | None = ...,
-    exclude: Sequence[str] = ...,
-    threshold: float | None = ...,
-    on_progress: Callable[[str], None] | None = ...,
-    on_text: Callable[[str], None] | None = ...,
-    dry_run: Literal[True],
-) -> DryRun: ...
+    level: str | None = None,
+    target: str | None = None,
+    mode: Mode | None = None,
+    model: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    exclude: Sequence[str] = (),
+    threshold: float | None = None,
+) -> DryRun:
+    """What :func:`create_draft` with the same arguments would send; nothing is sent or
+    stored (a given level, target or mode is saved, as for a draft)."""
+    prepared = prepare(
+        ctx, person, level=level, target=target, mode=mode, since=since, until=until,
+        exclude=exclude, threshold=threshold,
+    )  # fmt: skip
+    chosen = model or ctx.settings.model
+    if not chosen:
+        return DryRun(
+            "offline-outline", None, [], 0,
+            warnings=[*prepared.warnings, "no model configured: the offline drafter "
+                      "runs locally and sends nothing"],
+        )  # fmt: skip
+    remote = model_drafter(ctx, chosen)
+    plan = remote.plan(prepared.request)
+    return DryRun(
+        remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
+        plan.needs_condensing, prepared.warnings,
+    )  # fmt: skip
+
+
 def create_draft(
     ctx: AppContext,
     person: str,
@@ -261,9 +277,9 @@ def create_draft(
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
-    dry_run: bool = False,
-) -> DraftRecord | DryRun:
-    """Draft feedback for ``person`` and store it unreviewed (or, dry run, show the prompt).
+) -> DraftRecord:
+    """Draft feedback for ``person`` and store it unreviewed (:func:`plan_draft` shows the
+    prompt instead).
 
     ``on_progress`` gets status lines, ``on_text`` the model's answer as it streams (names
     restored); either one makes the model stream. The offline drafter sends neither.
@@ -276,19 +292,6 @@ def create_draft(
         exclude=exclude, threshold=threshold, on_progress=on_progress, on_text=on_text,
     )  # fmt: skip
     chosen = model or ctx.settings.model
-    if dry_run:
-        if not chosen:
-            return DryRun(
-                "offline-outline", None, [], 0,
-                warnings=[*prepared.warnings, "no model configured: the offline drafter "
-                          "runs locally and sends nothing"],
-            )  # fmt: skip
-        remote = model_drafter(ctx, chosen)
-        plan = remote.plan(prepared.request)
-        return DryRun(
-            remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
-            plan.needs_condensing, prepared.warnings,
-        )  # fmt: skip
     drafter: Drafter = model_drafter(ctx, chosen) if chosen else OfflineDrafter()
     result = drafter.draft(prepared.request)
     return finish(ctx.repo, prepared, result)

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from feedback_writer.config import Settings
 from feedback_writer.errors import MissingApiKey, UnknownModel
 from feedback_writer.llm._failures import clean_detail
 from feedback_writer.llm._flow import (
@@ -55,6 +56,7 @@ __all__ = [
     "ProgressFn",
     "StructuredResult",
     "extract_json_text",
+    "gateway_for",
 ]
 
 T = TypeVar("T", bound=BaseModel)
@@ -381,3 +383,17 @@ class Gateway:
 
 def _since(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
+
+
+def gateway_for(
+    settings: Settings, *, model: str | None = None, log: LogFn | None = None
+) -> Gateway | None:
+    """A gateway for ``model`` (or the ``model`` setting) as ``settings`` say; None without."""
+    chosen = model or settings.model
+    if not chosen:
+        return None
+    limits = ModelSettings(
+        model=chosen, api_base=settings.api_base, timeout=settings.timeout,
+        max_retries=settings.max_retries, max_repairs=settings.max_repairs,
+    )  # fmt: skip
+    return Gateway(limits, log=log)

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from feedback_writer.ladder.model import Ladder
 
-if TYPE_CHECKING:
-    from feedback_writer.mapping.matcher import Matcher
+
+class Reference(Protocol):
+    """What hints are borrowed through: the default ladder's matcher (borrowing nothing)."""
+
+    ladder: Ladder
+
+    def raw_scores(self, text: str) -> list[tuple[int, float]]: ...
 
 
 @dataclass(frozen=True)
@@ -34,32 +39,31 @@ class Hints:
 
 
 @cache
-def _reference() -> Matcher | None:
-    """The default ladder's matcher, built once per process; None if it cannot be loaded."""
+def default_ladder() -> Ladder | None:
+    """The bundled default ladder, loaded once per process; None if it cannot be loaded."""
     from feedback_writer.errors import LadderError
     from feedback_writer.ladder.loader import load_ladder
-    from feedback_writer.mapping.matcher import Matcher, MatcherOptions
     from feedback_writer.paths import default_ladder_path
 
     try:
-        ladder = load_ladder(default_ladder_path())
+        return load_ladder(default_ladder_path())
     except (OSError, LadderError):  # a broken install must not stop matching
         return None
-    return Matcher(ladder, options=MatcherOptions(borrow_hints=False))
 
 
 def _same_ladder(a: Ladder, b: Ladder) -> bool:
     return a.name == b.name and [e.id for e in a.expectations] == [e.id for e in b.expectations]
 
 
-def borrowed_hints(ladder: Ladder, k: int, relative: float) -> list[Hints] | None:
+def borrowed_hints(
+    reference: Reference | None, ladder: Ladder, k: int, relative: float
+) -> list[Hints] | None:
     """Borrowed hints for each of ``ladder``'s expectations, in ``ladder.expectations`` order.
 
     ``k`` default expectations at most lend to each one, and only those scoring at least
     ``relative`` times the best lender. None when there is nothing to borrow from: the default
-    ladder is missing, or ``ladder`` is the default ladder itself.
+    ladder is missing (no ``reference``), or ``ladder`` is the default ladder itself.
     """
-    reference = _reference()
     if reference is None or _same_ladder(ladder, reference.ladder):
         return None
     lenders_all = reference.ladder.expectations

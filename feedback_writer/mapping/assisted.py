@@ -17,6 +17,7 @@ placeholders (``PERSON_1``...) before anything is sent.
 from __future__ import annotations
 
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,12 +32,12 @@ from feedback_writer.errors import (
 )
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping.matcher import Match, Matcher
+from feedback_writer.mapping.results import NoteMapping
 
 if TYPE_CHECKING:
-    from feedback_writer.drafting.pseudonym import Pseudonymiser
-    from feedback_writer.drafting.templates import PromptTemplates
     from feedback_writer.llm.gateway import Gateway
-    from feedback_writer.mapping.service import NoteMapping
+    from feedback_writer.prompting.pseudonym import Pseudonymiser
+    from feedback_writer.prompting.templates import PromptTemplates
 
 SHORTLIST_K = 8
 BATCH_SIZE = 8
@@ -75,6 +76,24 @@ class MappingAnswer(BaseModel):
 
 
 # --- the shortlist -----------------------------------------------------------------------
+
+
+def candidate_shortlist(matches: Sequence[Match], k: int) -> list[str]:
+    """Expectation ids for the model-assisted path: the best ``k``, at most two per competency
+    first (so the model sees several competencies), then the rest in score order."""
+    picked: list[str] = []
+    per_comp: dict[str, int] = defaultdict(int)
+    for m in matches:
+        if len(picked) < k and per_comp[m.competency] < 2:
+            picked.append(m.expectation_id)
+            per_comp[m.competency] += 1
+    for m in matches:
+        if len(picked) >= k:
+            break
+        if m.expectation_id not in picked:
+            picked.append(m.expectation_id)
+    return picked
+
 
 _SHORTLISTERS: weakref.WeakKeyDictionary[Ladder, Matcher] = weakref.WeakKeyDictionary()
 
@@ -200,8 +219,8 @@ def assisted_mapping(
     templates: PromptTemplates | None = None,
 ) -> list[NoteMapping]:
     """The model's mapping of each note, or the offline one where the model failed."""
-    from feedback_writer.drafting.pseudonym import Pseudonymiser
-    from feedback_writer.drafting.templates import PromptTemplates
+    from feedback_writer.prompting.pseudonym import Pseudonymiser
+    from feedback_writer.prompting.templates import PromptTemplates
 
     shortlister = shortlist_matcher(ladder)
     hide = Pseudonymiser(names[0], names[1:]) if names else Pseudonymiser("")
@@ -250,7 +269,6 @@ def _ask(
     on_warning: Callable[[str], None],
 ) -> None:
     """One model call for a batch; fills ``results`` in place."""
-    from feedback_writer.mapping.service import NoteMapping
 
     keys = [f"N{j + 1}" for j in range(len(batch))]
     prompt_notes = [

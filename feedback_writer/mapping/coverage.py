@@ -2,7 +2,7 @@
 level and the next, and which expectations have none yet.
 
 Levels are cumulative, so "at the current level" means every expectation up to and
-including it. Evidence is what drafts would use (:func:`service.confirmed_evidence`):
+including it. Evidence is what drafts would use (:func:`evidence.confirmed_evidence`):
 accepted mappings, or with a threshold also open suggestions scoring at least that.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.mapping.service import confirmed_evidence
+from feedback_writer.mapping.evidence import confirmed_evidence
 from feedback_writer.storage.repository import Repository
 
 

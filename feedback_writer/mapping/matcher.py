@@ -25,14 +25,14 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._bm25 import BM25Index
-from feedback_writer.mapping._borrow import Hints, borrowed_hints
+from feedback_writer.mapping._borrow import Hints, borrowed_hints, default_ladder
 from feedback_writer.mapping._text import (
     Lexicon,
     default_lexicon,
@@ -129,7 +129,9 @@ class Matcher:
         self._expectations = list(ladder.expectations)
         self._borrowed: list[Hints] | None = None
         if self.texts_only and opts.borrow_hints:
-            self._borrowed = borrowed_hints(ladder, opts.borrow_k, opts.borrow_relative)
+            self._borrowed = borrowed_hints(
+                _reference(), ladder, opts.borrow_k, opts.borrow_relative
+            )
         self._lenders = (
             {}
             if self._borrowed is None
@@ -384,18 +386,8 @@ class Matcher:
         return [self.match(t, top_k) for t in texts]
 
 
-def candidate_shortlist(matches: Sequence[Match], k: int) -> list[str]:
-    """Expectation ids for the model-assisted path: the best ``k``, at most two per competency
-    first (so the model sees several competencies), then the rest in score order."""
-    picked: list[str] = []
-    per_comp: dict[str, int] = defaultdict(int)
-    for m in matches:
-        if len(picked) < k and per_comp[m.competency] < 2:
-            picked.append(m.expectation_id)
-            per_comp[m.competency] += 1
-    for m in matches:
-        if len(picked) >= k:
-            break
-        if m.expectation_id not in picked:
-            picked.append(m.expectation_id)
-    return picked
+@cache
+def _reference() -> Matcher | None:
+    """The default ladder's matcher, borrowing nothing, built once per process."""
+    ladder = default_ladder()
+    return None if ladder is None else Matcher(ladder, options=MatcherOptions(borrow_hints=False))

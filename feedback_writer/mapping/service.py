@@ -12,66 +12,30 @@ from __future__ import annotations
 
 import difflib
 import weakref
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Literal
 
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.mapping.matcher import Match, Matcher
+from feedback_writer.mapping.evidence import confirmed_evidence as confirmed_evidence
+from feedback_writer.mapping.matcher import Matcher
+from feedback_writer.mapping.results import MappingRun as MappingRun
+from feedback_writer.mapping.results import NoteMapping as NoteMapping
+from feedback_writer.mapping.results import by_score
 from feedback_writer.notes.model import Note
-from feedback_writer.storage.records import MappingRecord
+from feedback_writer.storage.records import MappingRecord, MappingStatus
 from feedback_writer.storage.repository import Repository
 
 if TYPE_CHECKING:
-    from feedback_writer.drafting.templates import PromptTemplates
+    from feedback_writer.config import Settings
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.mapping.coverage import Coverage
+    from feedback_writer.prompting.templates import PromptTemplates
 
 WarnFn = Callable[[str], None]
 ProgressFn = Callable[[int, int], None]
 """Called with (notes mapped so far, notes in total)."""
-
-Source = Literal["matcher", "model"]
-
-
-@dataclass(frozen=True)
-class NoteMapping:
-    """The suggestions for one note, best first; empty when it shows no ladder evidence."""
-
-    note_id: str
-    text: str
-    matches: list[Match]
-    source: Source = "matcher"
-
-    def to_json(self) -> dict[str, Any]:
-        """The element of ``feedback-writer map --format json`` (exactly these keys)."""
-        return {
-            "note_id": self.note_id,
-            "text": self.text,
-            "matches": [asdict(m) for m in sorted(self.matches, key=_by_score)],
-        }
-
-
-@dataclass
-class MappingRun:
-    """What one ``suggest`` (or file mapping) produced, in note order."""
-
-    person: str | None
-    results: list[NoteMapping]
-    source: Source = "matcher"
-    """``model`` when the model answered for at least one note."""
-    model: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def with_evidence(self) -> int:
-        return sum(1 for r in self.results if r.matches)
-
-
-def _by_score(m: Match) -> tuple[float, str]:
-    return (-m.score, m.expectation_id)
-
 
 # --- the matcher, built once per ladder ------------------------------------------------
 
@@ -107,7 +71,7 @@ def map_texts(
         raise UsageError(f"--top must be at least 1 (got {top_k})")
     matcher = matcher_for(ladder)
     offline = [
-        NoteMapping(note_id, text, sorted(matcher.match(text, top_k), key=_by_score))
+        NoteMapping(note_id, text, sorted(matcher.match(text, top_k), key=by_score))
         for note_id, text in items
     ]
     run = MappingRun(person=None, results=offline)
@@ -168,33 +132,11 @@ def suggest(
     return run
 
 
-def gateway_from_settings(settings: Any, repo: Repository | None) -> Gateway | None:
-    """A gateway for the configured model (None when none is), logging calls to ``repo``."""
-    if not getattr(settings, "model", None):
-        return None
-    from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
-
-    def log(record: CallRecord) -> None:
-        if repo is not None:
-            repo.log_call(**asdict(record))
-
-    return Gateway(
-        ModelSettings(
-            model=settings.model,
-            api_base=settings.api_base,
-            timeout=settings.timeout,
-            max_retries=settings.max_retries,
-            max_repairs=settings.max_repairs,
-        ),
-        log=log,
-    )
-
-
 def suggest_configured(
     repo: Repository,
     ladder: Ladder,
     person: str,
-    settings: Any,
+    settings: Settings,
     *,
     offline: bool = False,
     top_k: int = 5,
@@ -203,10 +145,14 @@ def suggest_configured(
     """:func:`suggest` as the settings say: the configured model (unless ``offline``), the
     company prompts folder, and every name in ``settings.pseudonymise`` hidden from it.
     The CLI and the TUI both call this, so neither can forget a name."""
-    gateway = None if offline else gateway_from_settings(settings, repo)
+    gateway = None
+    if not offline and settings.model:
+        from feedback_writer.llm.gateway import gateway_for
+
+        gateway = gateway_for(settings, log=lambda record: repo.log_call(**asdict(record)))
     templates = None
     if gateway is not None:
-        from feedback_writer.drafting.templates import PromptTemplates
+        from feedback_writer.prompting.templates import PromptTemplates
 
         templates = PromptTemplates(settings.prompts_dir)
     return suggest(
@@ -252,112 +198,64 @@ def _note_of(repo: Repository, note_id: str, person: str | None) -> Note:
     return note
 
 
-def _polarity(negative: bool | None) -> str | None:
-    return None if negative is None else ("negative" if negative else "positive")
+Decision = Literal["accept", "reject", "add"]
 
 
-def accept(
+def decide(
     repo: Repository,
     ladder: Ladder,
     note_id: str,
     expectation_id: str,
+    decision: Decision,
     polarity: str | None = None,
     *,
     person: str | None = None,
 ) -> MappingRecord:
-    """Accept a suggestion (optionally correcting its polarity)."""
+    """Record the user's decision on a note's mapping, optionally correcting its polarity.
+
+    ``accept`` a suggestion the note has; ``reject`` a mapping (it is never suggested again
+    for this note); ``add`` evidence the matcher missed (accepted; source ``user`` when new).
+    ``person``, when given, must own the note.
+    """
     check_expectation(ladder, expectation_id)
     _note_of(repo, note_id, person)
-    existing = {m.expectation_id for m in repo.mappings_for_note(note_id)}
-    if expectation_id not in existing:
+    if decision == "accept" and all(
+        m.expectation_id != expectation_id for m in repo.mappings_for_note(note_id)
+    ):
         raise NotFoundError(
             f"{note_id} has no suggestion '{expectation_id}'",
             hint=f"add it as evidence with: feedback-writer evidence add {note_id} "
             f"{expectation_id} --person NAME",
         )
-    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+    status: MappingStatus = "rejected" if decision == "reject" else "accepted"
+    return repo.set_mapping(note_id, expectation_id, status, polarity=polarity)
+
+
+def accept(
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to accept a suggestion."""
+    return decide(repo, ladder, note_id, expectation_id, "accept", polarity, person=person)
 
 
 def reject(
-    repo: Repository,
-    ladder: Ladder,
-    note_id: str,
-    expectation_id: str,
-    polarity: str | None = None,
-    *,
-    person: str | None = None,
-) -> MappingRecord:
-    """Reject a mapping; it is never suggested again for this note."""
-    check_expectation(ladder, expectation_id)
-    _note_of(repo, note_id, person)
-    return repo.set_mapping(note_id, expectation_id, "rejected", polarity=polarity)
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to reject a mapping."""
+    return decide(repo, ladder, note_id, expectation_id, "reject", polarity, person=person)
 
 
 def add(
-    repo: Repository,
-    ladder: Ladder,
-    note_id: str,
-    expectation_id: str,
-    polarity: str | None = None,
-    *,
-    person: str | None = None,
-) -> MappingRecord:
-    """Add evidence the matcher missed (accepted; source ``user`` when new)."""
-    check_expectation(ladder, expectation_id)
-    _note_of(repo, note_id, person)
-    return repo.set_mapping(note_id, expectation_id, "accepted", polarity=polarity)
+    repo: Repository, ladder: Ladder, note_id: str, expectation_id: str,
+    polarity: str | None = None, *, person: str | None = None,
+) -> MappingRecord:  # fmt: skip
+    """:func:`decide` to add evidence."""
+    return decide(repo, ladder, note_id, expectation_id, "add", polarity, person=person)
 
 
-# --- what drafts use ---------------------------------------------------------------------
-
-
-def confirmed_evidence(
-    repo: Repository,
-    ladder: Ladder,
-    person: str,
-    *,
-    notes: Iterable[Note | str] | None = None,
-    threshold: float | None = None,
-) -> dict[str, list[MappingRecord]]:
-    """Evidence per note id, best first: accepted mappings; with ``threshold``, for notes
-    with no accepted mapping, the best open suggestions scoring at least that (see
-    :func:`_best_guesses`). Rejected mappings never count, nor ids the
-    ladder no longer has. ``notes`` limits the result to those notes (default: the
-    person's notes that are not excluded). Notes without evidence are absent."""
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise UsageError(f"the threshold must be between 0 and 1 (got {threshold})")
-    if notes is None:
-        wanted = {n.id for n in repo.list_notes(person, include_excluded=False)}
-    else:
-        wanted = {n if isinstance(n, str) else n.id for n in notes}
-    out: dict[str, list[MappingRecord]] = {}
-    unconfirmed: dict[str, list[MappingRecord]] = {}
-    for m in repo.mappings_for_person(person):
-        if m.note_id not in wanted or not ladder.has_expectation(m.expectation_id):
-            continue
-        if m.status == "accepted":
-            out.setdefault(m.note_id, []).append(m)
-        elif threshold is not None and m.status == "suggested" and m.score >= threshold:
-            unconfirmed.setdefault(m.note_id, []).append(m)
-    for note_id, records in unconfirmed.items():
-        if note_id not in out:  # a human's decisions on a note replace the guesses
-            out[note_id] = _best_guesses(records)
-    for records in out.values():
-        records.sort(key=lambda r: (-r.score, r.expectation_id))
-    return out
-
-
-UNCONFIRMED_PER_NOTE = 2
-UNCONFIRMED_MARGIN = 0.05
-
-
-def _best_guesses(records: list[MappingRecord]) -> list[MappingRecord]:
-    """Unconfirmed suggestions standing in for evidence: the best one, and a runner-up
-    only when it scores within a small margin. A note rarely shows more than two
-    expectations, and the matcher's lower ranks are alternatives, not extra evidence."""
-    ranked = sorted(records, key=lambda r: (-r.score, r.expectation_id))
-    best = ranked[0].score
-    return [r for r in ranked[:UNCONFIRMED_PER_NOTE] if r.score >= best - UNCONFIRMED_MARGIN]
+# --- views -------------------------------------------------------------------------------
 
 
 def coverage(

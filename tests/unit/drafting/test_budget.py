@@ -6,8 +6,8 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from feedback_writer.drafting.prompt import condense_notes, estimate_tokens
-from feedback_writer.drafting.templates import PromptTemplates
+from feedback_writer.drafting.prompt import condense_notes
+from feedback_writer.prompting.templates import PromptTemplates
 
 BENCH = Path(__file__).resolve().parents[3] / "bench" / "prompt_budget.py"
 
@@ -27,7 +27,7 @@ def test_budget_ratio_on_50_notes() -> None:
     assert len(request.notes) == 50
     text = "\n".join(m["content"] for m in ours)
     assert all(f'id="{n.id}"' in text for n in request.notes)  # every note is still sent
-    assert estimate_tokens(ours) <= 0.4 * estimate_tokens(naive)
+    assert bench.estimate_tokens(ours) <= 0.4 * bench.estimate_tokens(naive)
 
 
 def test_condensing_runs_in_chunks_and_keeps_every_id() -> None:

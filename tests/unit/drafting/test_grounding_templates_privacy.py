@@ -19,9 +19,9 @@ from feedback_writer.drafting.model import (
     PeerInput,
     Point,
 )
-from feedback_writer.drafting.pseudonym import Pseudonymiser, StreamRestorer
-from feedback_writer.drafting.templates import PromptTemplates, fence, init_folder
 from feedback_writer.errors import TemplateError
+from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer
+from feedback_writer.prompting.templates import PromptTemplates, fence, init_folder
 
 GOOD_EXP = "reliability.mid.improves-runbooks"
 

@@ -11,7 +11,7 @@ import pytest
 import respx
 from drafting_fakes import PERSON, World
 
-from feedback_writer.drafting.service import create_draft
+from feedback_writer.drafting.service import create_draft, plan_draft
 from feedback_writer.notes.model import ParsedNote
 
 URL = "https://api.openai.com/v1/chat/completions"
@@ -128,7 +128,7 @@ def test_unknown_ids_repaired_then_dropped_with_a_warning(
 
 def test_dry_run_sends_nothing(world: World, router: respx.MockRouter) -> None:
     route = router.post(URL).mock(return_value=answer(draft_json(world)))
-    plan = create_draft(world.ctx, PERSON, level="mid", model=MODEL, dry_run=True)
+    plan = plan_draft(world.ctx, PERSON, level="mid", model=MODEL)
     assert route.call_count == 0
     assert plan.prompt_tokens > 0
     assert "PERSON_1" in user_text({"messages": plan.messages})

@@ -103,3 +103,29 @@ def test_offline_path_never_imports_litellm(world: World) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_draft_reads_the_person_cycle_notes_and_mappings_once(world: World, monkeypatch) -> None:
+    # Calls the service makes; the repository's own calls to itself are not counted.
+    repo = world.ctx.repo
+    calls: list[str] = []
+    depth = [0]
+    names = ("get_person", "update_person", "current_cycle", "list_notes", "mappings_for_person")
+    for name in names:
+        original = getattr(repo, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if depth[0] == 0:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(repo, name, counted)
+    prepared = prepare(world.ctx, PERSON, level="mid")  # saving the level is one write
+    assert calls == [
+        "get_person", "update_person", "current_cycle", "list_notes", "mappings_for_person",
+    ]  # fmt: skip
+    assert prepared.subject.name == prepared.request.person == PERSON

@@ -9,7 +9,8 @@ import pytest
 from feedback_writer.ladder.loader import load_ladder, parse_ladder
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._text import parse_lexicon, stem, tokens
-from feedback_writer.mapping.matcher import Match, Matcher, MatcherOptions, candidate_shortlist
+from feedback_writer.mapping.assisted import candidate_shortlist
+from feedback_writer.mapping.matcher import Match, Matcher, MatcherOptions
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -107,9 +107,10 @@ def test_matcher_is_built_once_per_ladder(tiny_ladder) -> None:
 
 def test_no_model_means_no_gateway(repo) -> None:
     from feedback_writer.config import Settings
+    from feedback_writer.llm.gateway import gateway_for
 
-    assert service.gateway_from_settings(Settings(), repo) is None
-    gw = service.gateway_from_settings(Settings(model="gpt-4o-mini", max_repairs=1), repo)
+    assert gateway_for(Settings()) is None
+    gw = gateway_for(Settings(model="gpt-4o-mini", max_repairs=1))
     assert gw is not None
     assert (gw.settings.model, gw.settings.max_repairs) == ("gpt-4o-mini", 1)
 

@@ -1,0 +1,1 @@
+"""Provides what every model call shares: the prompt templates and the pseudonymiser."""
