@@ -8,9 +8,12 @@ traffic between workers and screens easy to read in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from feedback_writer.tui.controllers.draft_data import DraftView
 
 
 class PersonChosen(Message):
@@ -100,3 +103,24 @@ class ExportReady(Message):
         super().__init__()
         self.text = text
         self.path = path
+
+
+class DraftLoaded(Message):
+    """The person's latest draft, its sections and gate states were read (``saved``: the
+    read follows a section save, so the editor's head says so)."""
+
+    def __init__(self, person: str, view: DraftView, saved: bool = False) -> None:
+        super().__init__()
+        self.person = person
+        self.view = view
+        self.saved = saved
+
+
+class EvidenceLoaded(Message):
+    """The evidence text of one section of a draft was read."""
+
+    def __init__(self, draft_id: int, key: str, text: str) -> None:
+        super().__init__()
+        self.draft_id = draft_id
+        self.key = key
+        self.text = text

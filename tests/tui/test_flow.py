@@ -282,7 +282,7 @@ async def test_escape_cancels_a_running_draft(seeded: AppContext, monkeypatch: A
         assert "Esc cancels" in str(app.screen.query_one("#draft-status").render())
         await pilot.press("escape")
         await settle(pilot)
-        assert not app.screen._generating  # type: ignore[attr-defined]
+        assert not app.screen.generating  # type: ignore[attr-defined]
         assert any("cancelled" in m for m in notifications(app))
         from feedback_writer.errors import NotFoundError
 
