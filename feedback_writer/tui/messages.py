@@ -124,3 +124,22 @@ class EvidenceLoaded(Message):
         self.draft_id = draft_id
         self.key = key
         self.text = text
+
+
+class EditorSaved(Message):
+    """An :class:`AutosaveEditor` stored its text."""
+
+    def __init__(self, editor: Any, text: str) -> None:
+        super().__init__()
+        self.editor = editor
+        self.text = text
+
+
+class EditorSaveFailed(Message):
+    """An :class:`AutosaveEditor` could not store its text; it keeps it and retries."""
+
+    def __init__(self, editor: Any, error: Exception, attempt: int) -> None:
+        super().__init__()
+        self.editor = editor
+        self.error = error
+        self.attempt = attempt

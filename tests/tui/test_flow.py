@@ -10,14 +10,14 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import FeedbackWriterApp, make_app
+from feedback_writer.tui.testing import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
 
 
-async def settle(pilot: Pilot[Any], delay: float = 0.05) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages land."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
+    await wait_for_workers(pilot)
 
 
 async def type_keys(pilot: Pilot[Any], text: str) -> None:
@@ -54,7 +54,7 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
         for text in texts:
             await pilot.press("a")
             app.screen.query_one("#note-text", TextArea).insert(text)
-            await pilot.pause(0.7)  # past the autosave delay
+            await wait_for_autosave(pilot)  # saved by the timer, not by leaving
             await pilot.press("escape")
         assert [n.text for n in ctx.repo.list_notes("Ana")] == texts
 
@@ -192,7 +192,7 @@ async def test_edit_saves_after_half_a_second_and_on_leaving(seeded: AppContext)
         note = seeded.repo.list_notes("Ana")[0]
         await pilot.press("enter")
         await type_keys(pilot, "Also ")
-        await pilot.pause(0.7)
+        await wait_for_autosave(pilot)
         assert seeded.repo.get_note(note.id).text.startswith("Also ")
         await type_keys(pilot, "then ")
         app.screen.query_one(DataTable).focus()  # blur: saved before any timer fires
@@ -252,7 +252,7 @@ async def test_missing_key_tells_what_to_do(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "g")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert app.is_running
         messages = notifications(app)
         assert any("OPENAI_API_KEY" in m or "key" in m.lower() for m in messages), messages

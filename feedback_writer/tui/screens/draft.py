@@ -4,9 +4,9 @@ The screen lays the parts out and routes messages between them. Generation (work
 progress, cancel) is :class:`GenerationController`; every database read (the draft, its
 sections and gate states; a section's evidence) runs in a thread worker whose result
 comes back as a message (``DraftLoaded``, ``EvidenceLoaded``), so moving the cursor never
-waits on SQLite. Section edits are saved through ``review.sections.edit_section`` half a
-second after the last keystroke and when the editor loses focus, so the gate sees every
-human edit.
+waits on SQLite. The editor is an :class:`AutosaveEditor`: each opened section gets a save
+function bound to it (``review.sections.edit_section``), so the gate sees every human
+edit, and a failed save is retried rather than lost.
 """
 
 from __future__ import annotations
@@ -20,20 +20,22 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Static, TextArea
+from textual.widgets import DataTable, Label, Static
 
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.tui.controllers.generation import GenerationController
-from feedback_writer.tui.debounce import Debouncer
 from feedback_writer.tui.messages import (
     DraftCancelled,
     DraftFinished,
     DraftLoaded,
     DraftProgress,
     DraftText,
+    EditorSaved,
+    EditorSaveFailed,
     EvidenceLoaded,
 )
 from feedback_writer.tui.screens.base import MainScreen
+from feedback_writer.tui.widgets.autosave import AutosaveEditor
 from feedback_writer.tui.widgets.draft.diff_panel import DiffPanel
 from feedback_writer.tui.widgets.draft.evidence_panel import EvidencePanel
 from feedback_writer.tui.widgets.draft.status_bar import DraftBar
@@ -72,9 +74,6 @@ class DraftScreen(MainScreen):
         self._sections: list[SectionRecord] = []
         self._states: dict[str, str] = {}
         self._key: str | None = None  # the section in the editor
-        self._text = ""
-        self._loading = False
-        self._saver = Debouncer(self, self._save)
         self.generation = GenerationController(self)
         self._reopen: str | None = None  # the section to open once the draft is loaded
         self._announce: int | None = None  # the new draft whose warnings to show on load
@@ -82,6 +81,14 @@ class DraftScreen(MainScreen):
     @property
     def generating(self) -> bool:
         return self.generation.running
+
+    @property
+    def _editor(self) -> AutosaveEditor:
+        return self.query_one("#section-text", AutosaveEditor)
+
+    @property
+    def _text(self) -> str:
+        return self._editor.text
 
     def body(self) -> Iterable[Widget]:
         table: DataTable[Any] = DataTable(id="sections", cursor_type="row")
@@ -96,7 +103,7 @@ class DraftScreen(MainScreen):
             table,
             Vertical(
                 Label("", id="section-head"),
-                TextArea(id="section-text", soft_wrap=True),
+                AutosaveEditor(id="section-text"),
                 DiffPanel(id="diff-box"),
                 id="edit-box",
             ),
@@ -115,7 +122,7 @@ class DraftScreen(MainScreen):
     def reload(self) -> None:
         if self.person is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         self._load(self.person)
 
     @work(thread=True, exclusive=True, group="draft-load", exit_on_error=False)
@@ -184,24 +191,27 @@ class DraftScreen(MainScreen):
 
     # --- showing ------------------------------------------------------------------------
     def _open(self, section: SectionRecord) -> None:
-        self._saver.flush()
-        self._loading = True
+        assert self.draft is not None
+        draft_id, key = self.draft.id, section.key
+
+        def save(text: str) -> None:
+            from feedback_writer.review.sections import edit_section
+
+            edit_section(self.repo, draft_id, key, text)
+
+        # The editor saves what was typed before to the previous section, then switches.
+        self._editor.load(section.human_text, save)
         self._key = section.key
-        self._text = section.human_text
         self._head(section)
-        self.query_one("#section-text", TextArea).load_text(section.human_text)
         self._show_evidence(section)
         if self.query_one(DiffPanel).display:
             self.query_one(DiffPanel).show(section.model_text, self._text)
-        self.call_after_refresh(self._done_loading)
 
-    def _done_loading(self) -> None:
-        self._loading = False
-
-    def _head(self, section: SectionRecord, saved: bool = False) -> None:
+    def _head(self, section: SectionRecord, saved: bool = False, note: str = "") -> None:
         state = _STATE[self._states.get(section.key, "untouched")][0]
-        note = " · saved" if saved else ""
-        self.query_one("#section-head", Label).update(f"[b]{section.title}[/b] · {state}{note}")
+        note = "saved" if saved and not self._editor.failing else note
+        label = self.query_one("#section-head", Label)
+        label.update(f"[b]{section.title}[/b] · {state}" + (f" · {note}" if note else ""))
 
     def _section(self) -> SectionRecord | None:
         return next((s for s in self._sections if s.key == self._key), None)
@@ -221,41 +231,26 @@ class DraftScreen(MainScreen):
         self.action_edit()
 
     # --- autosave -----------------------------------------------------------------------
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if not self._loading and event.text_area.text != self._text:
-            self._text = event.text_area.text
-            self._saver.poke()
-
     def on_descendant_blur(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
     def on_screen_suspend(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
-    def on_unmount(self) -> None:
-        self._saver.flush()
-
-    def _save(self) -> None:
-        from feedback_writer.review.sections import edit_section
-
-        if self.draft is None or self._key is None:
-            return
-        try:
-            edit_section(self.repo, self.draft.id, self._key, self._text)
-        except Exception as exc:
-            self.fw.show_error(exc)
-            return
-        self._after_save()
-
-    def _after_save(self) -> None:
+    def on_editor_saved(self, message: EditorSaved) -> None:
         for i, s in enumerate(self._sections):  # what the diff and a later reopen show
             if s.key == self._key:
-                self._sections[i] = dataclasses.replace(s, human_text=self._text)
+                self._sections[i] = dataclasses.replace(s, human_text=message.text)
         section = self._section()
-        if self.is_attached and self.query("#sections") and self.person is not None:
+        if self.is_attached and self.person is not None:
             self._load(self.person, saved=True)
             if section is not None and self.query_one(DiffPanel).display:
                 self.query_one(DiffPanel).show(section.model_text, self._text)
+
+    def on_editor_save_failed(self, message: EditorSaveFailed) -> None:
+        section = self._section()
+        if section is not None:
+            self._head(section, note=f"not saved yet ({message.error}); retrying…")
 
     # --- actions ------------------------------------------------------------------------
     def action_edit(self) -> None:
@@ -269,14 +264,14 @@ class DraftScreen(MainScreen):
             self.generation.cancel()
             self._refresh()
         else:
-            self._saver.flush()
+            self._editor.flush()
             self.query_one("#sections").focus()
 
     def action_diff(self) -> None:
         section = self._section()
         if section is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         box = self.query_one(DiffPanel)
         box.display = not box.display
         self.query_one("#section-text").display = not box.display
@@ -288,7 +283,7 @@ class DraftScreen(MainScreen):
 
         if self.draft is None or self._key is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         approve(self.repo, self.draft.id, self._key)
         self._refresh()
         if self.ctx.settings.export_policy == "edit":
@@ -300,13 +295,13 @@ class DraftScreen(MainScreen):
     def action_generate(self) -> None:
         if self.person is None or self.generating:
             return
-        self._saver.flush()
+        self._editor.flush()
         self.generation.start(self.person)
 
     def action_regenerate(self) -> None:
         if self.person is None or self.draft is None or self._key is None or self.generating:
             return
-        self._saver.flush()
+        self._editor.flush()
         self.generation.start(self.person, (self.draft.id, self._key))
 
     def _refresh(self) -> None:
