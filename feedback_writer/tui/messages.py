@@ -16,14 +16,6 @@ if TYPE_CHECKING:
     from feedback_writer.tui.controllers.draft_data import DraftView
 
 
-class PersonChosen(Message):
-    """The user picked (or created) the person the other screens work on."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-
 class NotesImported(Message):
     """A notes file landed (whole) in the workspace."""
 

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import FeedbackWriterApp, make_app
+from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 from feedback_writer.tui.testing import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
@@ -345,6 +346,9 @@ async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppConte
         await pilot.pause()
         assert gate_status(seeded.repo, draft.id).states["summary"] == "edited"
         await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # the edit would be thrown away: ask
+        await pilot.press("y")
         await settle(pilot)
         assert seeded.repo.latest_draft("Ana").id == draft.id  # no new draft stored
         assert gate_status(seeded.repo, draft.id).states["summary"] == "untouched"
@@ -360,3 +364,49 @@ async def test_settings_preview_shows_the_prompt_for_the_person(seeded: AppConte
         preview = str(app.screen.query_one("#preview", Static).render())
         assert "── system ──" in preview and "── user ──" in preview
         assert "runbooks" in preview  # a note of Ana's, in the prompt
+
+
+async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)  # nothing of the human's to lose
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await type_keys(pilot, "Mine ")
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # the focus is on "no": a reflexive Enter keeps the text
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+        assert app.screen.query_one("#section-text", TextArea).text.startswith("Mine ")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+
+
+async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await type_keys(pilot, "Mine ")
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert seeded.repo.latest_draft("Ana").id == draft.id  # no new draft
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert seeded.repo.latest_draft("Ana").id != draft.id
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")

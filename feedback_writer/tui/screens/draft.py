@@ -12,7 +12,7 @@ edit, and a failed save is retried rather than lost.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -296,13 +296,53 @@ class DraftScreen(MainScreen):
         if self.person is None or self.generating:
             return
         self._editor.flush()
-        self.generation.start(self.person)
+        person = self.person
+        edited = [s.title for s in self._sections if self._edited(s)]
+        if not edited:
+            self.generation.start(person)
+            return
+        question = (
+            f"Draft {self.draft.id if self.draft else ''} has your edits in "
+            f"{len(edited)} section(s) ({', '.join(edited[:3])}). A new draft starts again "
+            "from the model's text (this draft is kept, but no longer the one shown). "
+            "Generate a new draft?"
+        )
+        self._confirm(question, lambda: self.generation.start(person))
 
     def action_regenerate(self) -> None:
-        if self.person is None or self.draft is None or self._key is None or self.generating:
+        section = self._section()
+        if self.person is None or self.draft is None or section is None or self.generating:
             return
         self._editor.flush()
-        self.generation.start(self.person, (self.draft.id, self._key))
+        person, target = self.person, (self.draft.id, section.key)
+        if not self._edited(section):
+            self.generation.start(person, target)
+            return
+        question = (
+            f"'{section.title}' has your edits. Regenerating replaces them with new model "
+            "text. Regenerate it?"
+        )
+        self._confirm(question, lambda: self.generation.start(person, target))
+
+    def _edited(self, section: SectionRecord) -> bool:
+        """The human changed this section's text (saved, or still in the editor)."""
+        text = self._text if section.key == self._key else section.human_text
+        return self._states.get(section.key) == "edited" or text.strip() != (
+            section.model_text.strip()
+        )
+
+    def _confirm(self, question: str, then: Callable[[], None]) -> None:
+        """Ask before human text is thrown away; "no" changes nothing."""
+        from feedback_writer.tui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes and not self.generating:
+                then()
+
+        self.app.push_screen(
+            ConfirmDialog(question, yes="Replace", no="Keep my text", safe_default=True),
+            answered,
+        )
 
     def _refresh(self) -> None:
         if self.person is not None:
