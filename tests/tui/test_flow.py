@@ -278,9 +278,12 @@ async def test_escape_cancels_a_running_draft(seeded: AppContext, monkeypatch: A
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "g")
-        await pilot.pause(0.3)
-        assert started.is_set()
-        assert "Esc cancels" in str(app.screen.query_one("#draft-status").render())
+        status = app.screen.query_one("#draft-status")
+        for _ in range(200):  # until the worker runs and its progress is on screen
+            if started.is_set() and "tokens" in str(status.render()):
+                break
+            await pilot.pause(0.05)
+        assert "Esc cancels" in str(status.render())
         await pilot.press("escape")
         await settle(pilot)
         assert not app.screen.generating  # type: ignore[attr-defined]
