@@ -92,7 +92,7 @@ class DraftScreen(MainScreen):
 
     def body(self) -> Iterable[Widget]:
         table: DataTable[Any] = DataTable(id="sections", cursor_type="row")
-        table.add_columns("State", "Section")
+        self._state_column, _ = table.add_columns("State", "Section")
         yield DraftBar(id="draft-bar")
         yield Static(
             "No draft yet. Press [b]g[/b] to generate one from the notes and evidence "
@@ -165,13 +165,22 @@ class DraftScreen(MainScreen):
         if draft is None:
             return
         table: DataTable[Any] = self.query_one("#sections", DataTable)
-        table.clear()
-        for s in self._sections:
-            label, style = _STATE[self._states.get(s.key, "untouched")]
-            table.add_row(Text(label, style=style), s.title, key=s.key)
+        same_rows = [r.value for r in table.rows] == [s.key for s in self._sections]
+        if same_rows:  # only the states changed: leave the cursor where the user has it
+            for s in self._sections:
+                label, style = _STATE[self._states.get(s.key, "untouched")]
+                table.update_cell(
+                    s.key, self._state_column, Text(label, style=style), update_width=True
+                )
+        else:
+            table.clear()
+            for s in self._sections:
+                label, style = _STATE[self._states.get(s.key, "untouched")]
+                table.add_row(Text(label, style=style), s.title, key=s.key)
         section = self._section()
         if section is not None:
-            table.move_cursor(row=self._sections.index(section))
+            if not same_rows:
+                table.move_cursor(row=self._sections.index(section))
             self._head(section, saved=message.saved)
         elif self._sections:
             reopen = next((s for s in self._sections if s.key == self._reopen), None)
