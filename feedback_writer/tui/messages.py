@@ -8,17 +8,12 @@ traffic between workers and screens easy to read in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-
-class PersonChosen(Message):
-    """The user picked (or created) the person the other screens work on."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
+if TYPE_CHECKING:
+    from feedback_writer.tui.controllers.draft_data import DraftView
 
 
 class NotesImported(Message):
@@ -100,3 +95,43 @@ class ExportReady(Message):
         super().__init__()
         self.text = text
         self.path = path
+
+
+class DraftLoaded(Message):
+    """The person's latest draft, its sections and gate states were read (``saved``: the
+    read follows a section save, so the editor's head says so)."""
+
+    def __init__(self, person: str, view: DraftView, saved: bool = False) -> None:
+        super().__init__()
+        self.person = person
+        self.view = view
+        self.saved = saved
+
+
+class EvidenceLoaded(Message):
+    """The evidence text of one section of a draft was read."""
+
+    def __init__(self, draft_id: int, key: str, text: str) -> None:
+        super().__init__()
+        self.draft_id = draft_id
+        self.key = key
+        self.text = text
+
+
+class EditorSaved(Message):
+    """An :class:`AutosaveEditor` stored its text."""
+
+    def __init__(self, editor: Any, text: str) -> None:
+        super().__init__()
+        self.editor = editor
+        self.text = text
+
+
+class EditorSaveFailed(Message):
+    """An :class:`AutosaveEditor` could not store its text; it keeps it and retries."""
+
+    def __init__(self, editor: Any, error: Exception, attempt: int) -> None:
+        super().__init__()
+        self.editor = editor
+        self.error = error
+        self.attempt = attempt

@@ -11,13 +11,13 @@ from textual.widgets import DataTable
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import make_app
+from feedback_writer.tui.testing import wait_for_workers
 
 SIZES = [(100, 30), (80, 24)]
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_workers(pilot)
     pilot.app.clear_notifications()
     await pilot.pause()
 

@@ -10,14 +10,15 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import FeedbackWriterApp, make_app
+from feedback_writer.tui.dialogs.confirm import ConfirmDialog
+from feedback_writer.tui.testing import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
 
 
-async def settle(pilot: Pilot[Any], delay: float = 0.05) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages land."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
+    await wait_for_workers(pilot)
 
 
 async def type_keys(pilot: Pilot[Any], text: str) -> None:
@@ -54,7 +55,7 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
         for text in texts:
             await pilot.press("a")
             app.screen.query_one("#note-text", TextArea).insert(text)
-            await pilot.pause(0.7)  # past the autosave delay
+            await wait_for_autosave(pilot)  # saved by the timer, not by leaving
             await pilot.press("escape")
         assert [n.text for n in ctx.repo.list_notes("Ana")] == texts
 
@@ -192,7 +193,7 @@ async def test_edit_saves_after_half_a_second_and_on_leaving(seeded: AppContext)
         note = seeded.repo.list_notes("Ana")[0]
         await pilot.press("enter")
         await type_keys(pilot, "Also ")
-        await pilot.pause(0.7)
+        await wait_for_autosave(pilot)
         assert seeded.repo.get_note(note.id).text.startswith("Also ")
         await type_keys(pilot, "then ")
         app.screen.query_one(DataTable).focus()  # blur: saved before any timer fires
@@ -252,7 +253,7 @@ async def test_missing_key_tells_what_to_do(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "g")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert app.is_running
         messages = notifications(app)
         assert any("OPENAI_API_KEY" in m or "key" in m.lower() for m in messages), messages
@@ -277,12 +278,15 @@ async def test_escape_cancels_a_running_draft(seeded: AppContext, monkeypatch: A
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "g")
-        await pilot.pause(0.3)
-        assert started.is_set()
-        assert "Esc cancels" in str(app.screen.query_one("#draft-status").render())
+        status = app.screen.query_one("#draft-status")
+        for _ in range(200):  # until the worker runs and its progress is on screen
+            if started.is_set() and "tokens" in str(status.render()):
+                break
+            await pilot.pause(0.05)
+        assert "Esc cancels" in str(status.render())
         await pilot.press("escape")
         await settle(pilot)
-        assert not app.screen._generating  # type: ignore[attr-defined]
+        assert not app.screen.generating  # type: ignore[attr-defined]
         assert any("cancelled" in m for m in notifications(app))
         from feedback_writer.errors import NotFoundError
 
@@ -345,6 +349,9 @@ async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppConte
         await pilot.pause()
         assert gate_status(seeded.repo, draft.id).states["summary"] == "edited"
         await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # the edit would be thrown away: ask
+        await pilot.press("y")
         await settle(pilot)
         assert seeded.repo.latest_draft("Ana").id == draft.id  # no new draft stored
         assert gate_status(seeded.repo, draft.id).states["summary"] == "untouched"
@@ -360,3 +367,49 @@ async def test_settings_preview_shows_the_prompt_for_the_person(seeded: AppConte
         preview = str(app.screen.query_one("#preview", Static).render())
         assert "── system ──" in preview and "── user ──" in preview
         assert "runbooks" in preview  # a note of Ana's, in the prompt
+
+
+async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)  # nothing of the human's to lose
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await type_keys(pilot, "Mine ")
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # the focus is on "no": a reflexive Enter keeps the text
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+        assert app.screen.query_one("#section-text", TextArea).text.startswith("Mine ")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+
+
+async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await type_keys(pilot, "Mine ")
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert seeded.repo.latest_draft("Ana").id == draft.id  # no new draft
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert seeded.repo.latest_draft("Ana").id != draft.id
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")

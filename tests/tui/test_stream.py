@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from feedback_writer.context import AppContext
 from feedback_writer.errors import NotFoundError
 from feedback_writer.tui.app import make_app
+from feedback_writer.tui.testing import wait_for_workers
 from feedback_writer.tui.widgets.stream_view import StreamView
 
 MODEL = "gpt-4o-mini"
@@ -137,8 +138,7 @@ async def test_streamed_text_shows_before_the_sections(
             assert 1 <= stream.flushes < half
 
             release.set()
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)
+            await wait_for_workers(pilot)
             assert route.call_count == 1
             draft = seeded.repo.latest_draft("Ana")
             assert draft.model == MODEL
@@ -161,11 +161,10 @@ async def test_escape_mid_stream_cancels_clears_the_text_and_stores_nothing(
             stream = app.screen.query_one(StreamView)
             await wait_for(pilot, lambda: stream.display)
             await pilot.press("escape")
-            await pilot.pause(0.2)
+            await pilot.pause()
             assert not stream.display and stream.text == ""
             release.set()  # the next streamed piece meets the cancel and stops the worker
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)
+            await wait_for_workers(pilot)
             assert not stream.display and stream.text == ""
             with pytest.raises(NotFoundError):
                 seeded.repo.latest_draft("Ana")

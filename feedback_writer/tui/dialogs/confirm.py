@@ -1,4 +1,8 @@
-"""Provides a yes/no dialog: ``ConfirmDialog(question)`` returns True or False."""
+"""Provides a yes/no dialog: ``ConfirmDialog(question)`` returns True or False.
+
+For a question whose "yes" throws something away, ``safe_default=True`` puts the focus on
+"no", so a reflexive Enter keeps the text.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from textual.widgets import Button, Label
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask a question; y/Enter confirms, n/Esc declines."""
+    """Ask a question; y confirms, n/Esc declines, Enter presses the focused button."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
@@ -28,11 +32,14 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", *, safe_default: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.safe_default = safe_default
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -42,7 +49,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.yes, id="yes", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.safe_default else "#yes", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

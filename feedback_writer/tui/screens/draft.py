@@ -1,39 +1,44 @@
 """Provides the Draft screen: generate, then edit every section beside its evidence.
 
-Generation runs ``drafting.service.create_draft`` (or, for one section,
-``drafting.regenerate.regenerate_section``) in a worker thread. Its progress lines and
-the model's streamed text arrive per chunk; both are buffered and put on screen by timers
-ten times a second (the text in a :class:`StreamView`), so a fast stream never re-renders
-the screen per token. Esc cancels: the callbacks raise inside the worker, which stops the
-stream at the next chunk.
-
-Section edits are saved through ``review.sections.edit_section`` half a second after the
-last keystroke and when the editor loses focus, so the gate sees every human edit.
+The screen lays the parts out and routes messages between them. Generation (worker,
+progress, cancel) is :class:`GenerationController`; every database read (the draft, its
+sections and gate states; a section's evidence) runs in a thread worker whose result
+comes back as a message (``DraftLoaded``, ``EvidenceLoaded``), so moving the cursor never
+waits on SQLite. The editor is an :class:`AutosaveEditor`: each opened section gets a save
+function bound to it (``review.sections.edit_section``), so the gate sees every human
+edit, and a failed save is retried rather than lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, ProgressBar, Static, TextArea
+from textual.widgets import DataTable, Label, Static
 
 from feedback_writer.storage.records import DraftRecord, SectionRecord
-from feedback_writer.tui.debounce import Debouncer
+from feedback_writer.tui.controllers.generation import GenerationController
 from feedback_writer.tui.messages import (
     DraftCancelled,
     DraftFinished,
+    DraftLoaded,
     DraftProgress,
-    DraftStats,
     DraftText,
+    EditorSaved,
+    EditorSaveFailed,
+    EvidenceLoaded,
 )
 from feedback_writer.tui.screens.base import MainScreen
-from feedback_writer.tui.widgets.section_view import cited_ids, diff_text
+from feedback_writer.tui.widgets.autosave import AutosaveEditor
+from feedback_writer.tui.widgets.draft.diff_panel import DiffPanel
+from feedback_writer.tui.widgets.draft.evidence_panel import EvidencePanel
+from feedback_writer.tui.widgets.draft.status_bar import DraftBar
 from feedback_writer.tui.widgets.stream_view import StreamView
 
 _STATE = {
@@ -41,11 +46,6 @@ _STATE = {
     "approved": ("approved", "cyan"),
     "untouched": ("model", "yellow"),
 }
-
-
-class _Cancel(BaseException):
-    """Raised in the worker to stop a generation. A BaseException, so that retry loops
-    that catch Exception in the gateway let it through instead of retrying."""
 
 
 class DraftScreen(MainScreen):
@@ -61,15 +61,10 @@ class DraftScreen(MainScreen):
         Binding("r", "regenerate", "Regen section"),
     ]
     DEFAULT_CSS = """
-    DraftScreen #draft-bar { height: 1; padding: 0 1; }
-    DraftScreen #draft-status { width: 1fr; color: $text-muted; }
-    DraftScreen #draft-progress { width: 24; display: none; }
     DraftScreen #sections { width: 24; height: 1fr; }
     DraftScreen #edit-box { width: 1fr; border-left: vkey $panel; }
     DraftScreen #section-head { color: $text-muted; height: 1; padding: 0 1; }
     DraftScreen #section-text { height: 1fr; }
-    DraftScreen #diff-box { height: 1fr; display: none; padding: 0 1; }
-    DraftScreen #evidence-box { width: 30%; border-left: vkey $panel; padding: 0 1; }
     DraftScreen #empty { padding: 1 2; color: $text-muted; }
     """
 
@@ -79,20 +74,26 @@ class DraftScreen(MainScreen):
         self._sections: list[SectionRecord] = []
         self._states: dict[str, str] = {}
         self._key: str | None = None  # the section in the editor
-        self._text = ""
-        self._loading = False
-        self._saver = Debouncer(self, self._save)
-        self._generating = False
-        self._pending_progress: list[str] = []
+        self.generation = GenerationController(self)
+        self._reopen: str | None = None  # the section to open once the draft is loaded
+        self._announce: int | None = None  # the new draft whose warnings to show on load
+
+    @property
+    def generating(self) -> bool:
+        return self.generation.running
+
+    @property
+    def _editor(self) -> AutosaveEditor:
+        return self.query_one("#section-text", AutosaveEditor)
+
+    @property
+    def _text(self) -> str:
+        return self._editor.text
 
     def body(self) -> Iterable[Widget]:
         table: DataTable[Any] = DataTable(id="sections", cursor_type="row")
-        table.add_columns("State", "Section")
-        yield Horizontal(
-            Label("", id="draft-status"),
-            ProgressBar(total=None, show_eta=False, id="draft-progress"),
-            id="draft-bar",
-        )
+        self._state_column, _ = table.add_columns("State", "Section")
+        yield DraftBar(id="draft-bar")
         yield Static(
             "No draft yet. Press [b]g[/b] to generate one from the notes and evidence "
             "(offline when no model is set in Settings).",
@@ -102,146 +103,132 @@ class DraftScreen(MainScreen):
             table,
             Vertical(
                 Label("", id="section-head"),
-                TextArea(id="section-text", soft_wrap=True),
-                VerticalScroll(Static("", id="diff", markup=False), id="diff-box"),
+                AutosaveEditor(id="section-text"),
+                DiffPanel(id="diff-box"),
                 id="edit-box",
             ),
-            VerticalScroll(Static("", id="evidence", markup=False), id="evidence-box"),
+            EvidencePanel(id="evidence-box"),
             id="draft-main",
         )
         yield StreamView(id="stream")
 
     def on_mount(self) -> None:
-        self.set_interval(0.1, self._flush_progress)
+        self.generation.attach()
+        self.query_one("#draft-main").display = False
+        self.query_one("#empty").display = False
         self.reload()
 
-    # --- showing ----------------------------------------------------------------------
+    # --- loading (worker threads) -------------------------------------------------------
     def reload(self) -> None:
         if self.person is None:
             return
-        from feedback_writer.errors import NotFoundError
+        self._editor.flush()
+        self._load(self.person)
 
-        self._saver.flush()
+    @work(thread=True, exclusive=True, group="draft-load", exit_on_error=False)
+    def _load(self, person: str, saved: bool = False) -> None:
+        from textual.worker import get_current_worker
+
+        from feedback_writer.tui.controllers.draft_data import load_view
+
         try:
-            draft: DraftRecord | None = self.repo.latest_draft(self.person)
-        except NotFoundError:
-            draft = None
-        if draft is not None and self.draft is not None and draft.id != self.draft.id:
+            view = load_view(self.ctx, person)
+        except Exception as exc:
+            self.fail("Loading the draft", exc)
+            return
+        if not get_current_worker().is_cancelled:  # a newer load replaced this one
+            self.post_message(DraftLoaded(person, view, saved=saved))
+
+    @work(thread=True, exclusive=True, group="evidence", exit_on_error=False)
+    def _load_evidence(self, draft: DraftRecord, section: SectionRecord, text: str) -> None:
+        from feedback_writer.tui.controllers.draft_data import evidence_text
+
+        try:
+            body = evidence_text(self.ctx, self.person or "", draft, section, text)
+        except Exception as exc:
+            self.fail("Loading the evidence", exc)
+            return
+        self.post_message(EvidenceLoaded(draft.id, section.key, body))
+
+    def on_draft_loaded(self, message: DraftLoaded) -> None:
+        if message.person != self.person:
+            return  # the person changed meanwhile; a newer load is on its way
+        view = message.view
+        draft = view.draft
+        if draft is None or (self.draft is not None and draft.id != self.draft.id):
             self._key = None
         self.draft = draft
+        self._sections, self._states = view.sections, view.states
         self.query_one("#empty").display = draft is None
         self.query_one("#draft-main").display = draft is not None
+        self.query_one(DraftBar).status("" if self.generating else view.status)
         if draft is None:
-            self._status("")
             return
-        self._refresh_sections()
         table: DataTable[Any] = self.query_one("#sections", DataTable)
-        if self._key is None and self._sections:
-            self._open(self._sections[0])
-            table.move_cursor(row=0)
+        same_rows = [r.value for r in table.rows] == [s.key for s in self._sections]
+        if same_rows:  # only the states changed: leave the cursor where the user has it
+            for s in self._sections:
+                label, style = _STATE[self._states.get(s.key, "untouched")]
+                table.update_cell(
+                    s.key, self._state_column, Text(label, style=style), update_width=True
+                )
+        else:
+            table.clear()
+            for s in self._sections:
+                label, style = _STATE[self._states.get(s.key, "untouched")]
+                table.add_row(Text(label, style=style), s.title, key=s.key)
+        section = self._section()
+        if section is not None:
+            if not same_rows:
+                table.move_cursor(row=self._sections.index(section))
+            self._head(section, saved=message.saved)
+        elif self._sections:
+            reopen = next((s for s in self._sections if s.key == self._reopen), None)
+            index = self._sections.index(reopen) if reopen else 0
+            table.move_cursor(row=index)
+            self._open(self._sections[index])
             table.focus()
+        self._reopen = None
+        if self._announce == draft.id:
+            self._announce = None
+            for w in (draft.meta.get("warnings") or [])[:2]:
+                self.notify(str(w), severity="warning", timeout=8)
 
-    def _refresh_sections(self) -> None:
-        from feedback_writer.review.gate import gate_status
+    def on_evidence_loaded(self, message: EvidenceLoaded) -> None:
+        if self.draft is not None and message.draft_id == self.draft.id:
+            self.query_one(EvidencePanel).show(message.key, message.text)
 
-        assert self.draft is not None
-        self._sections = self.repo.sections(self.draft.id)
-        status = gate_status(self.repo, self.draft.id, self.ctx.settings.export_policy)
-        self._states = dict(status.states)
-        table: DataTable[Any] = self.query_one("#sections", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for s in self._sections:
-            label, style = _STATE[self._states.get(s.key, "untouched")]
-            table.add_row(Text(label, style=style), s.title, key=s.key)
-        if self._sections:
-            table.move_cursor(row=max(0, min(row, len(self._sections) - 1)))
-        done = len(status.edited) + (len(status.approved) if status.policy == "review" else 0)
-        who = self.draft.model or self.draft.drafter
-        self._status(
-            f"draft {self.draft.id} by {who} · {done}/{len(self._sections)} sections "
-            f"reviewed · policy '{status.policy}'" + self._usage()
-        )
-
-    def _usage(self) -> str:
-        usage = (self.draft.meta.get("usage") or {}) if self.draft else {}
-        parts = []
-        if usage.get("prompt_tokens") or usage.get("completion_tokens"):
-            parts.append(
-                f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)} tokens"
-            )
-        if usage.get("cost_usd") is not None:
-            parts.append(f"${usage['cost_usd']:.4f}")
-        return (" · " + ", ".join(parts)) if parts else ""
-
-    def _status(self, text: str) -> None:
-        for label in self.query("#draft-status").results(Label):
-            label.update(text)
-
+    # --- showing ------------------------------------------------------------------------
     def _open(self, section: SectionRecord) -> None:
-        self._saver.flush()
-        self._loading = True
-        self._key = section.key
-        self._text = section.human_text
-        state = _STATE[self._states.get(section.key, "untouched")][0]
-        self.query_one("#section-head", Label).update(f"[b]{section.title}[/b] · {state}")
-        self.query_one("#section-text", TextArea).load_text(section.human_text)
-        self._show_evidence(section)
-        if self.query_one("#diff-box").display:
-            self._show_diff(section)
-        self.call_after_refresh(self._done_loading)
+        assert self.draft is not None
+        draft_id, key = self.draft.id, section.key
 
-    def _done_loading(self) -> None:
-        self._loading = False
+        def save(text: str) -> None:
+            from feedback_writer.review.sections import edit_section
+
+            edit_section(self.repo, draft_id, key, text)
+
+        # The editor saves what was typed before to the previous section, then switches.
+        self._editor.load(section.human_text, save)
+        self._key = section.key
+        self._head(section)
+        self._show_evidence(section)
+        if self.query_one(DiffPanel).display:
+            self.query_one(DiffPanel).show(section.model_text, self._text)
+
+    def _head(self, section: SectionRecord, saved: bool = False, note: str = "") -> None:
+        state = _STATE[self._states.get(section.key, "untouched")][0]
+        note = "saved" if saved and not self._editor.failing else note
+        label = self.query_one("#section-head", Label)
+        label.update(f"[b]{section.title}[/b] · {state}" + (f" · {note}" if note else ""))
 
     def _section(self) -> SectionRecord | None:
         return next((s for s in self._sections if s.key == self._key), None)
 
     def _show_evidence(self, section: SectionRecord) -> None:
-        """The notes and expectations the section cites, then the quality findings."""
-        from feedback_writer.errors import NotFoundError
-
-        text = section.model_text + "\n" + section.human_text
-        lines: list[str] = []
-        note_ids, exp_ids = cited_ids(text)
-        for note_id in note_ids:
-            try:
-                note = self.repo.get_note(note_id)
-            except NotFoundError:
-                continue
-            if note.person == self.person:
-                when = f" ({note.date})" if note.date else ""
-                lines.append(f"{note.id}{when}: {note.text}\n")
-        exps = [e for e in exp_ids if self.ladder.has_expectation(e)]
-        if exps:
-            lines.append("Ladder:")
-        for exp_id in exps:
-            e = self.ladder.expectation(exp_id)
-            lines.append(f"· {e.text} ({e.competency}·{e.level})")
-        findings = self._findings(section.key)
-        if findings:
-            lines.append("\nFindings:")
-            lines += [f"! {f}" for f in findings]
-        self.query_one("#evidence", Static).update(
-            "\n".join(lines) or "This section cites no notes."
-        )
-
-    def _findings(self, key: str) -> list[str]:
-        from feedback_writer.review.export import findings_for
-
-        assert self.draft is not None
-        found = [
-            f.message
-            for f in findings_for(self.repo, self.ladder, self.draft.id)
-            if f.section == key
-        ]
-        if key == "summary":  # the drafter's warnings are about the whole draft
-            found += [str(w) for w in self.draft.meta.get("warnings", [])]
-        return found
-
-    def _show_diff(self, section: SectionRecord) -> None:
-        body = diff_text(section.model_text, self._text)
-        self.query_one("#diff", Static).update(body if body.plain else "No changes yet.")
+        if self.draft is not None:
+            self.query_one(EvidencePanel).expect(section.key)
+            self._load_evidence(self.draft, section, self._text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value if event.row_key is not None else None
@@ -252,75 +239,62 @@ class DraftScreen(MainScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit()
 
-    # --- autosave ---------------------------------------------------------------------
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if not self._loading and event.text_area.text != self._text:
-            self._text = event.text_area.text
-            self._saver.poke()
-
+    # --- autosave -----------------------------------------------------------------------
     def on_descendant_blur(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
     def on_screen_suspend(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
-    def on_unmount(self) -> None:
-        self._saver.flush()
+    def on_editor_saved(self, message: EditorSaved) -> None:
+        for i, s in enumerate(self._sections):  # what the diff and a later reopen show
+            if s.key == self._key:
+                self._sections[i] = dataclasses.replace(s, human_text=message.text)
+        section = self._section()
+        if self.is_attached and self.person is not None:
+            self._load(self.person, saved=True)
+            if section is not None and self.query_one(DiffPanel).display:
+                self.query_one(DiffPanel).show(section.model_text, self._text)
 
-    def _save(self) -> None:
-        from feedback_writer.review.sections import edit_section
+    def on_editor_save_failed(self, message: EditorSaveFailed) -> None:
+        section = self._section()
+        if section is not None:
+            self._head(section, note=f"not saved yet ({message.error}); retrying…")
 
-        if self.draft is None or self._key is None:
-            return
-        try:
-            edit_section(self.repo, self.draft.id, self._key, self._text)
-        except Exception as exc:
-            self.fw.show_error(exc)
-            return
-        if self.is_attached and self.query("#sections"):
-            self._refresh_sections()
-            section = self._section()
-            if section is not None:
-                state = _STATE[self._states.get(section.key, "untouched")][0]
-                self.query_one("#section-head", Label).update(
-                    f"[b]{section.title}[/b] · {state} · saved"
-                )
-                if self.query_one("#diff-box").display:
-                    self._show_diff(section)
-
-    # --- actions ----------------------------------------------------------------------
+    # --- actions ------------------------------------------------------------------------
     def action_edit(self) -> None:
         if self._key is not None:
-            self.query_one("#diff-box").display = False
+            self.query_one(DiffPanel).display = False
             self.query_one("#section-text").display = True
             self.query_one("#section-text").focus()
 
     def action_escape(self) -> None:
-        if self._generating:
-            self.action_cancel()
+        if self.generating:
+            self.generation.cancel()
+            self._refresh()
         else:
-            self._saver.flush()
+            self._editor.flush()
             self.query_one("#sections").focus()
 
     def action_diff(self) -> None:
         section = self._section()
         if section is None:
             return
-        self._saver.flush()
-        box = self.query_one("#diff-box")
+        self._editor.flush()
+        box = self.query_one(DiffPanel)
         box.display = not box.display
         self.query_one("#section-text").display = not box.display
         if box.display:
-            self._show_diff(section)
+            box.show(section.model_text, self._text)
 
     def action_approve(self) -> None:
         from feedback_writer.review.sections import approve
 
         if self.draft is None or self._key is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         approve(self.repo, self.draft.id, self._key)
-        self._refresh_sections()
+        self._refresh()
         if self.ctx.settings.export_policy == "edit":
             self.notify(
                 "Approved. Under the 'edit' policy a section must also be edited before export.",
@@ -328,117 +302,86 @@ class DraftScreen(MainScreen):
             )
 
     def action_generate(self) -> None:
-        if self.person is None or self._generating:
+        if self.person is None or self.generating:
             return
-        self._saver.flush()
-        self._set_generating(True, "preparing the draft…")
-        self._generate(self.person, None)
+        self._editor.flush()
+        person = self.person
+        edited = [s.title for s in self._sections if self._edited(s)]
+        if not edited:
+            self.generation.start(person)
+            return
+        question = (
+            f"Draft {self.draft.id if self.draft else ''} has your edits in "
+            f"{len(edited)} section(s) ({', '.join(edited[:3])}). A new draft starts again "
+            "from the model's text (this draft is kept, but no longer the one shown). "
+            "Generate a new draft?"
+        )
+        self._confirm(question, lambda: self.generation.start(person))
 
     def action_regenerate(self) -> None:
-        if self.person is None or self.draft is None or self._key is None or self._generating:
+        section = self._section()
+        if self.person is None or self.draft is None or section is None or self.generating:
             return
-        self._saver.flush()
-        self._set_generating(True, f"regenerating {self._key}…")
-        self._generate(self.person, (self.draft.id, self._key))
+        self._editor.flush()
+        person, target = self.person, (self.draft.id, section.key)
+        if not self._edited(section):
+            self.generation.start(person, target)
+            return
+        question = (
+            f"'{section.title}' has your edits. Regenerating replaces them with new model "
+            "text. Regenerate it?"
+        )
+        self._confirm(question, lambda: self.generation.start(person, target))
 
-    def action_cancel(self) -> None:
-        self.workers.cancel_group(self, "draft")
-        self.query_one(StreamView).clear()
-        self._set_generating(False, "")
-        self.notify("Generation cancelled.", title="Draft")
-        self._refresh_after()
+    def _edited(self, section: SectionRecord) -> bool:
+        """The human changed this section's text (saved, or still in the editor)."""
+        text = self._text if section.key == self._key else section.human_text
+        return self._states.get(section.key) == "edited" or text.strip() != (
+            section.model_text.strip()
+        )
 
-    def _set_generating(self, on: bool, status: str) -> None:
-        self._generating = on
-        self.query_one("#draft-progress").display = on
-        if status:
-            self._status(status + ("   Esc cancels" if on else ""))
+    def _confirm(self, question: str, then: Callable[[], None]) -> None:
+        """Ask before human text is thrown away; "no" changes nothing."""
+        from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 
-    def _flush_progress(self) -> None:
-        """Show only the newest progress line, at most ten times a second."""
-        if self._pending_progress and self._generating:
-            self._status(self._pending_progress[-1] + "   Esc cancels")
-            self._pending_progress.clear()
+        def answered(yes: bool | None) -> None:
+            if yes and not self.generating:
+                then()
 
+        self.app.push_screen(
+            ConfirmDialog(question, yes="Replace", no="Keep my text", safe_default=True),
+            answered,
+        )
+
+    def _refresh(self) -> None:
+        if self.person is not None:
+            self._load(self.person)
+
+    # --- generation messages ------------------------------------------------------------
     def on_draft_progress(self, message: DraftProgress) -> None:
-        self._pending_progress.append(message.text)
+        self.generation.progress(message)
 
     def on_draft_text(self, message: DraftText) -> None:
-        if self._generating:  # a piece posted just before a cancel is dropped with the rest
-            self.query_one(StreamView).append(message.text)
-
-    @work(thread=True, exclusive=True, group="draft", exit_on_error=False)
-    def _generate(self, person: str, section: tuple[int, str] | None) -> None:
-        from textual.worker import get_current_worker
-
-        worker = get_current_worker()
-        stats = DraftStats()
-
-        def progress(line: str) -> None:
-            if worker.is_cancelled:
-                raise _Cancel()
-            self.post_message(DraftProgress(line, stats))
-
-        def text(piece: str) -> None:
-            if worker.is_cancelled:
-                raise _Cancel()
-            stats.chars += len(piece)
-            self.post_message(DraftText(piece))
-
-        try:
-            if section is None:
-                from feedback_writer.drafting.service import create_draft
-
-                record = create_draft(self.ctx, person, on_progress=progress, on_text=text)
-                draft_id = record.id
-            else:
-                from feedback_writer.drafting.regenerate import regenerate_section
-
-                draft_id = section[0]
-                regenerate_section(self.ctx, *section, on_progress=progress, on_text=text)
-        except _Cancel:
-            self.post_message(DraftCancelled())
-            return
-        except Exception as exc:
-            self.fail("Drafting", exc)
-            self.post_message(DraftCancelled())
-            return
-        # Cancelled too late (the drafter does not stream, or the answer was complete): the
-        # draft is stored, so say so rather than pretend it was not.
-        self.post_message(DraftFinished(draft_id, stats, cancelled=worker.is_cancelled))
+        self.generation.text(message)
 
     def on_draft_cancelled(self, message: DraftCancelled) -> None:
-        self.query_one(StreamView).clear()
-        self._set_generating(False, "")
-        self._refresh_after()
+        self.generation.stopped()
+        self._refresh()
 
     def on_draft_finished(self, message: DraftFinished) -> None:
-        self.query_one(StreamView).clear()  # the sections take over from the raw answer
-        self._set_generating(False, "")
+        self.generation.stopped()  # the sections take over from the raw answer
         if message.cancelled:
             self.notify(
                 f"The draft was complete before the cancel took effect; it is kept "
                 f"as draft {message.draft_id}.",
                 severity="warning",
             )
-        self._key = None if self.draft is None or message.draft_id != self.draft.id else self._key
-        keep = self._key
-        self.reload()
-        if keep is not None:
-            section = self._section()
-            if section is not None:
-                self._key = None
-                self._open(section)
-        warnings = (self.draft.meta.get("warnings") or []) if self.draft else []
+        if self.draft is not None and message.draft_id == self.draft.id:
+            self._reopen = self._key  # regenerated: show the new text of the same section
+        self._key = None
+        self._announce = message.draft_id
+        self._refresh()
         self.notify(
             f"Draft {message.draft_id} ready. Edit every section (Enter), then export (5).",
             title="Draft",
         )
-        for w in warnings[:2]:
-            self.notify(str(w), severity="warning", timeout=8)
-
-    def _refresh_after(self) -> None:
-        if self.draft is not None:
-            self._refresh_sections()
-        else:
-            self._status("")

@@ -1,9 +1,9 @@
 """Provides the Notes screen: list, add, edit (autosaved), delete with undo, import a file.
 
-There is no save key. The editor saves half a second after the last keystroke and when it
-loses focus or the screen is left, through ``Repository.add_note``/``update_note`` (a local
-SQLite write of a few milliseconds, so it runs on the event loop and keeps the order of
-edits simple). Imports parse and store in a worker thread.
+There is no save key. The editor is an :class:`AutosaveEditor` (half a second after the
+last keystroke, every two seconds while typing goes on, at once on leaving; a failed save
+is retried, never dropped); each loaded note gets a save function bound to that note
+(``Repository.add_note``/``update_note``). Imports parse and store in a worker thread.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static
 
 from feedback_writer.errors import FeedbackWriterError
 from feedback_writer.notes.model import Note, ParsedNote
 from feedback_writer.storage.records import MappingRecord
-from feedback_writer.tui.debounce import Debouncer
 from feedback_writer.tui.dialogs.file_picker import FilePickerDialog, ImportRequest
-from feedback_writer.tui.messages import NotesImported
+from feedback_writer.tui.messages import EditorSaved, EditorSaveFailed, NotesImported
 from feedback_writer.tui.screens.base import MainScreen
+from feedback_writer.tui.widgets.autosave import AutosaveEditor
 
 
 def _first_line(text: str, width: int = 30) -> str:
@@ -44,6 +44,24 @@ def _source(note: Note) -> str:
     where = Path(note.source_label).name
     where = where if len(where) <= 16 else "…" + where[-15:]
     return (who + " · " if who else "") + where
+
+
+class _Target:
+    """The note in the editor (``note_id`` None: a new one, set by its first save) and its
+    date as typed. A failed save retried later still goes to this note."""
+
+    def __init__(self, note_id: str | None, date_raw: str) -> None:
+        self.note_id = note_id
+        self.date_raw = date_raw
+
+    def date(self) -> tuple[dt.date | None, bool]:
+        raw = self.date_raw.strip()
+        if not raw:
+            return None, True
+        try:
+            return dt.date.fromisoformat(raw), True
+        except ValueError:
+            return None, False
 
 
 class NotesScreen(MainScreen):
@@ -71,13 +89,18 @@ class NotesScreen(MainScreen):
     def __init__(self) -> None:
         super().__init__()
         self._notes: list[Note] = []
-        self._current: str | None = None  # note id in the editor; None: a new note
+        self._target = _Target(None, "")
         self._undo: list[tuple[Note, list[MappingRecord]]] = []
         self._loading = False
-        self._saver = Debouncer(self, self._save)
-        # What the editor holds, kept here so a save still works while the screen unmounts.
-        self._text = ""
-        self._date_raw = ""
+
+    @property
+    def _current(self) -> str | None:
+        """The id of the note in the editor; None: a new note."""
+        return self._target.note_id
+
+    @property
+    def _editor(self) -> AutosaveEditor:
+        return self.query_one("#note-text", AutosaveEditor)
 
     def body(self) -> Iterable[Widget]:
         table: DataTable[str] = DataTable(id="notes-table", cursor_type="row")
@@ -94,7 +117,7 @@ class NotesScreen(MainScreen):
             Vertical(
                 Label("new note", id="note-head"),
                 Input(placeholder="date YYYY-MM-DD (optional)", id="note-date"),
-                TextArea(id="note-text", soft_wrap=True, show_line_numbers=False),
+                AutosaveEditor(id="note-text"),
                 Label("", id="save-status"),
                 id="editor",
             ),
@@ -108,7 +131,7 @@ class NotesScreen(MainScreen):
     def reload(self) -> None:
         if self.person is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         table: DataTable[str] = self.query_one(DataTable)
         row = table.cursor_row
         self._fill_table()
@@ -137,18 +160,19 @@ class NotesScreen(MainScreen):
 
     def _load(self, note: Note | None) -> None:
         """Put ``note`` in the editor (None: an empty editor for a new note)."""
-        self._saver.flush()
         self._loading = True
-        self._current = note.id if note else None
         head = "new note: type, it saves itself"
         if note is not None:
             who = _who(note)
             head = f"{note.id} · {note.source_label}" + (f" · {who}" if who else "")
-        self._text = note.text if note else ""
-        self._date_raw = note.date.isoformat() if note and note.date else ""
+        target = _Target(
+            note.id if note else None, note.date.isoformat() if note and note.date else ""
+        )
+        # The editor saves what was typed before to the previous note, then switches.
+        self._editor.load(note.text if note else "", lambda text: self._save(target, text))
+        self._target = target
         self.query_one("#note-head", Label).update(head)
-        self.query_one("#note-date", Input).value = self._date_raw
-        self.query_one("#note-text", TextArea).load_text(self._text)
+        self.query_one("#note-date", Input).value = target.date_raw
         self._status("")
         self.call_after_refresh(self._done_loading)
 
@@ -170,63 +194,53 @@ class NotesScreen(MainScreen):
         self.action_edit()
 
     # --- autosave ---------------------------------------------------------------------
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        # Loading a note into the editor also sends Changed: only a different text is an edit.
-        if not self._loading and event.text_area.text != self._text:
-            self._text = event.text_area.text
+    def on_text_area_changed(self) -> None:
+        if self._editor.dirty and not self._editor.failing:
             self._status("editing…")
-            self._saver.poke()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if not self._loading and event.input.id == "note-date" and event.value != self._date_raw:
-            self._date_raw = event.value
-            self._saver.poke()
+        target = self._target
+        if not self._loading and event.input.id == "note-date" and event.value != target.date_raw:
+            target.date_raw = event.value
+            self._editor.touch()
 
     def on_descendant_blur(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
     def on_screen_suspend(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
 
-    def on_unmount(self) -> None:
-        self._saver.flush()
+    def on_editor_saved(self, message: EditorSaved) -> None:
+        _, date_ok = self._target.date()
+        self._status("saved" if date_ok else "saved; the date must look like 2026-03-14")
+        if self.is_attached and self.query("#notes-table"):
+            self._refresh_row()
+
+    def on_editor_save_failed(self, message: EditorSaveFailed) -> None:
+        self._status(f"not saved yet ({message.error}); retrying…")
 
     def _status(self, text: str) -> None:
         if self.is_attached:
             for label in self.query("#save-status").results(Label):
                 label.update(text)
 
-    def _date(self) -> tuple[dt.date | None, bool]:
-        raw = self._date_raw.strip()
-        if not raw:
-            return None, True
-        try:
-            return dt.date.fromisoformat(raw), True
-        except ValueError:
-            return None, False
-
-    def _save(self) -> None:
+    def _save(self, target: _Target, text: str) -> None:
+        """Store ``text`` in ``target``'s note (a new note on its first save). Raises on a
+        failure: the editor keeps the text and retries."""
         if self.person is None:
             return
-        text = self._text
-        date, date_ok = self._date()
+        date, _ = target.date()
         if not text.strip():
             self._status("empty notes are not saved (d deletes)")
             return
-        try:
-            if self._current is None:
-                note = self.repo.add_note(self.person, ParsedNote(text=text.strip(), date=date))
-                self._current = note.id
+        if target.note_id is None:
+            note = self.repo.add_note(self.person, ParsedNote(text=text.strip(), date=date))
+            target.note_id = note.id
+            if target is self._target:
                 for head in self.query("#note-head").results(Label):
                     head.update(f"{note.id} · typed")
-            else:
-                self.repo.update_note(self._current, text=text, date=date)
-        except FeedbackWriterError as exc:
-            self.fw.show_error(exc)
-            return
-        self._status("saved" if date_ok else "saved; the date must look like 2026-03-14")
-        if self.is_attached and self.query("#notes-table"):
-            self._refresh_row()
+        else:
+            self.repo.update_note(target.note_id, text=text, date=date)
 
     def _refresh_row(self) -> None:
         """Show the saved text in the list without moving the editor's cursor."""
@@ -243,26 +257,26 @@ class NotesScreen(MainScreen):
     # --- actions ----------------------------------------------------------------------
     def action_add(self) -> None:
         self._load(None)
-        self.query_one("#note-text", TextArea).focus()
+        self._editor.focus()
 
     def action_edit(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
+        self._editor.focus()
 
     def action_leave_editor(self) -> None:
-        self._saver.flush()
+        self._editor.flush()
         self.query_one(DataTable).focus()
 
     def action_delete(self) -> None:
         note = self._note_at_cursor()
         if note is None:
             return
-        self._saver.flush()
+        self._editor.flush()
         try:
             self._undo.append(self.repo.delete_note(note.id))
         except FeedbackWriterError as exc:
             self.fw.show_error(exc)
             return
-        self._current = None
+        self._target = _Target(None, "")
         self.reload()
         self.notify(f"Deleted {note.id}. Press u to undo.", title="Note deleted")
 
@@ -276,8 +290,10 @@ class NotesScreen(MainScreen):
         except FeedbackWriterError as exc:
             self.fw.show_error(exc)
             return
-        self._current = note.id
         self.reload()
+        table: DataTable[str] = self.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(note.id))
+        self._load(self._note_at_cursor())
         self.notify(f"Restored {note.id}.")
 
     def action_toggle_excluded(self) -> None:

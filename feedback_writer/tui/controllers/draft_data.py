@@ -1,0 +1,89 @@
+"""Provides the Draft screen's reads: run in worker threads, never on the event loop.
+
+Plain functions over the app context (no Textual): the latest draft with its sections and
+gate states, the status line that sums them up, and the evidence text of one section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from feedback_writer.context import AppContext
+from feedback_writer.storage.records import DraftRecord, SectionRecord
+from feedback_writer.tui.widgets.section_view import cited_ids
+
+
+@dataclass
+class DraftView:
+    """What the Draft screen shows of the person's latest draft (``draft`` None: none yet)."""
+
+    draft: DraftRecord | None
+    sections: list[SectionRecord] = field(default_factory=list)
+    states: dict[str, str] = field(default_factory=dict)
+    status: str = ""
+
+
+def load_view(ctx: AppContext, person: str) -> DraftView:
+    """The latest draft of ``person``, its sections and their gate states."""
+    from feedback_writer.errors import NotFoundError
+    from feedback_writer.review.gate import gate_status
+
+    try:
+        draft = ctx.repo.latest_draft(person)
+    except NotFoundError:
+        return DraftView(None)
+    sections = ctx.repo.sections(draft.id)
+    status = gate_status(ctx.repo, draft.id, ctx.settings.export_policy)
+    done = len(status.edited) + (len(status.approved) if status.policy == "review" else 0)
+    who = draft.model or draft.drafter
+    line = (
+        f"draft {draft.id} by {who} · {done}/{len(sections)} sections "
+        f"reviewed · policy '{status.policy}'" + usage_text(draft)
+    )
+    return DraftView(draft, sections, dict(status.states), line)
+
+
+def usage_text(draft: DraftRecord) -> str:
+    """`` · N+M tokens, $X`` from the draft's recorded usage, or nothing."""
+    usage = draft.meta.get("usage") or {}
+    parts = []
+    if usage.get("prompt_tokens") or usage.get("completion_tokens"):
+        parts.append(f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)} tokens")
+    if usage.get("cost_usd") is not None:
+        parts.append(f"${usage['cost_usd']:.4f}")
+    return (" · " + ", ".join(parts)) if parts else ""
+
+
+def evidence_text(
+    ctx: AppContext, person: str, draft: DraftRecord, section: SectionRecord, human_text: str
+) -> str:
+    """The notes and expectations the section cites, then the quality findings."""
+    from feedback_writer.errors import NotFoundError
+    from feedback_writer.review.export import findings_for
+
+    lines: list[str] = []
+    note_ids, exp_ids = cited_ids(section.model_text + "\n" + human_text)
+    for note_id in note_ids:
+        try:
+            note = ctx.repo.get_note(note_id)
+        except NotFoundError:
+            continue
+        if note.person == person:
+            when = f" ({note.date})" if note.date else ""
+            lines.append(f"{note.id}{when}: {note.text}\n")
+    ladder = ctx.ladder
+    exps = [e for e in exp_ids if ladder.has_expectation(e)]
+    if exps:
+        lines.append("Ladder:")
+    for exp_id in exps:
+        e = ladder.expectation(exp_id)
+        lines.append(f"· {e.text} ({e.competency}·{e.level})")
+    findings = [
+        f.message for f in findings_for(ctx.repo, ladder, draft.id) if f.section == section.key
+    ]
+    if section.key == "summary":  # the drafter's warnings are about the whole draft
+        findings += [str(w) for w in draft.meta.get("warnings", [])]
+    if findings:
+        lines.append("\nFindings:")
+        lines += [f"! {f}" for f in findings]
+    return "\n".join(lines) or "This section cites no notes."

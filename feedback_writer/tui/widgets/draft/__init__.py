@@ -1,0 +1,1 @@
+"""Provides the Draft screen's widgets: the evidence panel, the diff panel, the status bar."""
