@@ -40,6 +40,7 @@ from feedback_writer.mapping._text import (
     stem,
     tokens,
 )
+from feedback_writer.mapping.calibration import default_calibration
 
 Polarity = Literal["positive", "negative"]
 
@@ -54,6 +55,13 @@ class Match:
     score: float
     """In [0, 1]; higher is a better match. Comparable across notes of one ladder."""
     polarity: Polarity
+
+    @property
+    def confidence(self) -> float:
+        """Estimated probability that this suggestion's competency is right: ``score`` through
+        the calibration map (``calibration.py``); show it with ``confidence_band``. A property,
+        not a field, so the JSON of ``map`` keeps its keys."""
+        return round(default_calibration()(self.score), 4)
 
 
 @dataclass(frozen=True)
@@ -463,12 +471,13 @@ class Matcher:
         out: list[Match] = []
         for i, raw in scored:
             e = self._expectations[i]
+            score = round(self._squash(raw * strength), 4)
             out.append(
                 Match(
                     expectation_id=e.id,
                     competency=e.competency,
                     level=e.level,
-                    score=round(self._squash(raw * strength), 4),
+                    score=score,
                     polarity=polarity,
                 )
             )
