@@ -117,7 +117,7 @@ class MatcherOptions:
     of its topic terms: a competency about AI needs AI in the note."""
     topic_bonus: float = 1.5
     """Scores of a competency whose topic the note names are multiplied by this."""
-    prospective_factor: float = 8.0
+    prospective_factor: float = 20.0
     """Evidence strength is divided by this when the note is a wish, a plan or logistics
     ("wants to be promoted", "planned for Q3") and reports little done."""
     prospective_max_past: int = 1
