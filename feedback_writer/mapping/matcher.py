@@ -14,8 +14,12 @@ The technique (measured in ``bench/mapping_quality.py``, described in ``docs/mat
   matching its text there, at a low weight (``_borrow.py``);
 * no ladder evidence when the best score is below a threshold, raised when the note carries
   non-work cues (holiday, sick, offsite);
-* polarity from weighted criticism and negation cues, cancelled by phrases that only look
-  negative ("without waiting", "zero downtime").
+* a competency with a ``topic`` in the ladder file is suggested only for notes naming it;
+* wishes, plans and logistics ("wants to be promoted", "planned for Q3") weaken a note;
+* polarity from weighted criticism, negation and consequence cues ("had to revert"), offset by
+  credit ("thanks to") and repairs ("helped me debug"), cancelled by phrases that only look
+  negative ("without waiting", "zero downtime");
+* ``Match.confidence``: the score through a calibration map fitted on blind-written notes.
 
 Nothing here knows a particular ladder: words specific to a ladder live in its file.
 """
