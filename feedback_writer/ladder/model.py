@@ -88,6 +88,11 @@ class CompetencySpec(_Strict):
     description: str = ""
     signals: list[Text] = Field(default_factory=list)
     examples: list[Text] = Field(default_factory=list)
+    topic: list[Text] = Field(
+        default_factory=list,
+        description="Words a note must name for this competency to match it (any one of them);"
+        " for a competency about a topic (AI, say) whose expectations list everyday work.",
+    )
     levels: dict[str, Cell] = Field(
         default_factory=dict, description="Cells keyed by level slug; a missing key is lost."
     )
@@ -127,6 +132,8 @@ class Competency(_Strict):
     description: str = ""
     signals: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    """Terms a note must name (any one) for the offline matcher to suggest this competency."""
 
 
 def slugify(text: str, max_words: int = 5) -> str:
@@ -194,6 +201,7 @@ class Ladder:
                 description=c.description,
                 signals=tuple(c.signals),
                 examples=tuple(c.examples),
+                topic=tuple(c.topic),
             )
             for c in self.spec.competencies
         ]

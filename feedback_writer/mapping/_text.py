@@ -117,6 +117,20 @@ class Lexicon:
     """A schedule verb followed closely by a time word is logistics ("moved our 1:1 to
     Thursdays", "planning moves to Tuesday mornings"), not evidence."""
     scope: dict[tuple[str, ...], float]
+    outcome_cues: dict[tuple[str, ...], float] = field(default_factory=dict)
+    """Stemmed phrases of consequences: a positive weight reads as harm ("had to revert",
+    "went down", "no backup"), a negative one as credit ("thanks to", "saved")."""
+    remedies: frozenset[str] = frozenset()
+    """Verbs of repair ("fixed", "helped", "debugged"), unstemmed so that nouns stay out ("the
+    fix"): harm named shortly after one is
+    the problem solved, not a consequence ("helped me debug my flaky test")."""
+    prospective: frozenset[tuple[str, ...]] = frozenset()
+    """Wishes, plans and logistics ("wants to", "would like to", "is planned for", "kickoff"):
+    a note of these names work but shows none."""
+    numbers: frozenset[str] = frozenset()
+    """Number words ("two", "several"), for spans of time ("for three weeks")."""
+    past_irregular: frozenset[str] = frozenset()
+    """Irregular past-tense verbs ("wrote", "ran"): a note with them reports work done."""
     starts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Per table name (concepts, negative_cues, ...): :func:`phrase_starts` of it."""
 
@@ -171,11 +185,13 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
         "concepts": {k: tuple(dict.fromkeys(v)) for k, v in concepts.items()},
         "negative_cues": {_phrase(k): v for k, v in weights("negative_cues").items()},
         "scope": {_phrase(k): v for k, v in weights("scope").items()},
+        "outcome_cues": {_stemmed(k): v for k, v in weights("outcome_cues").items()},
     }
     sets = {
         "positive_overrides": frozenset(_phrase(p) for p in seq("positive_overrides")),
         "non_work": frozenset(_phrase(p) for p in seq("non_work")),
         "work_overrides": frozenset(_phrase(p) for p in seq("work_overrides")),
+        "prospective": frozenset(_phrase(p) for p in seq("prospective")),
     }
     starts = {name: phrase_starts(t) for name, t in [*tables.items(), *sets.items()]}
     return Lexicon(
@@ -188,6 +204,11 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
         schedule_verbs=frozenset(seq("schedule_verbs")),
         schedule_times=frozenset(seq("schedule_times")),
         scope={_phrase(k): v for k, v in weights("scope").items()},
+        outcome_cues={_stemmed(k): v for k, v in weights("outcome_cues").items()},
+        remedies=frozenset(seq("remedies")),
+        prospective=sets["prospective"],
+        past_irregular=frozenset(seq("past_irregular")),
+        numbers=frozenset(seq("numbers")),
         starts=starts,
     )
 

@@ -14,8 +14,12 @@ The technique (measured in ``bench/mapping_quality.py``, described in ``docs/mat
   matching its text there, at a low weight (``_borrow.py``);
 * no ladder evidence when the best score is below a threshold, raised when the note carries
   non-work cues (holiday, sick, offsite);
-* polarity from weighted criticism and negation cues, cancelled by phrases that only look
-  negative ("without waiting", "zero downtime").
+* a competency with a ``topic`` in the ladder file is suggested only for notes naming it;
+* wishes, plans and logistics ("wants to be promoted", "planned for Q3") weaken a note;
+* polarity from weighted criticism, negation and consequence cues ("had to revert"), offset by
+  credit ("thanks to") and repairs ("helped me debug"), cancelled by phrases that only look
+  negative ("without waiting", "zero downtime");
+* ``Match.confidence``: the score through a calibration map fitted on blind-written notes.
 
 Nothing here knows a particular ladder: words specific to a ladder live in its file.
 """
@@ -40,6 +44,7 @@ from feedback_writer.mapping._text import (
     stem,
     tokens,
 )
+from feedback_writer.mapping.calibration import default_calibration
 
 Polarity = Literal["positive", "negative"]
 
@@ -54,6 +59,13 @@ class Match:
     score: float
     """In [0, 1]; higher is a better match. Comparable across notes of one ladder."""
     polarity: Polarity
+
+    @property
+    def confidence(self) -> float:
+        """Estimated probability that this suggestion's competency is right: ``score`` through
+        the calibration map (``calibration.py``); show it with ``confidence_band``. A property,
+        not a field, so the JSON of ``map`` keeps its keys."""
+        return round(default_calibration()(self.score), 4)
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,23 @@ class MatcherOptions:
     """Relative score (raw / ladder reference) that maps to 0.5 is 1 / score_scale."""
     coverage_power: float = 1.5
     """How strongly a note's share of words unknown to the ladder and lexicon lowers scores."""
+    topic_missing_factor: float = 0.05
+    """Scores of a competency with a ``topic`` are multiplied by this when the note names none
+    of its topic terms: a competency about AI needs AI in the note."""
+    topic_bonus: float = 1.5
+    """Scores of a competency whose topic the note names are multiplied by this."""
+    prospective_factor: float = 20.0
+    """Evidence strength is divided by this when the note is a wish, a plan or logistics
+    ("wants to be promoted", "planned for Q3") and reports little done."""
+    prospective_max_past: int = 1
+    """A note with more past-tense verbs than this outside its wish and plan phrases reports
+    work done, and is not weakened."""
+    duration_weight: float = 0.5
+    """Criticism weight of a span of time ("for nine days"), unless just after a repair."""
+    remedy_window: int = 6
+    turn_distance: int = 8
+    """Harm cues at least this many words before the note's last repair verb weigh half."""
+    """A harm cue this many words or fewer after a verb of repair is the problem solved."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()
@@ -148,6 +177,11 @@ class Matcher:
         top = max(len(ladder.level_slugs) - 1, 1)
         self._exp_level_pos = [ladder.level_index(e.level) / top for e in self._expectations]
         self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
+        # Stemmed phrases of each competency's topic; empty: the competency needs no topic.
+        self._topics = [
+            {tuple(stem(t) for t in split_compounds(tokens(term))) for term in c.topic}
+            for c in ladder.competencies
+        ]
         for i, c in enumerate(self._exp_comp):
             self._exps_of_comp[c].append(i)
         self._exp_index = BM25Index.build(
@@ -195,6 +229,8 @@ class Matcher:
         factor = math.pow(self._coverage(content), opts.coverage_power)
         if self._rescheduling(whole):
             factor /= opts.schedule_factor
+        elif self._prospective(whole):
+            factor /= opts.prospective_factor
         elif len(content) <= opts.non_work_max_words and self._non_work(whole):
             # A leave or an offsite dominates a short note; a long one that mentions it is
             # usually about the work done around it ("rewrote the handbook after the reorg").
@@ -305,6 +341,20 @@ class Matcher:
         """Token positions inside a phrase of one of the lexicon's override tables."""
         return {i for start, end, _ in self.lexicon.find(table, toks) for i in range(start, end)}
 
+    def _prospective(self, toks: list[str]) -> bool:
+        """Whether the note is a wish, a plan or logistics rather than a report of work done:
+        it holds such a phrase and few past-tense verbs outside it."""
+        covered = self._covered("prospective", toks)
+        if not covered:
+            return False
+        past = sum(
+            1
+            for i, t in enumerate(toks)
+            if i not in covered
+            and (t in self.lexicon.past_irregular or (len(t) > 4 and t.endswith("ed")))
+        )
+        return past <= self.options.prospective_max_past
+
     def _rescheduling(self, toks: list[str]) -> bool:
         """Whether the note moves something in the calendar ("moved our 1:1 to Thursdays")."""
         lex, window = self.lexicon, self.options.schedule_window
@@ -322,25 +372,82 @@ class Matcher:
     def _polarity(self, toks: list[str]) -> Polarity:
         lex = self.lexicon
         covered = self._covered("positive_overrides", toks)
+        keyed = [stem(t) for t in toks]
+        window = self.options.remedy_window
+        negators = {"n't", "not", "never", "no"}
+        repairs = [
+            i
+            for i in range(len(toks))
+            if toks[i] in lex.remedies and not (i and toks[i - 1] in negators)
+        ]
+
+        last_repair = repairs[-1] if repairs else -1
+
+        def repaired(start: int) -> bool:
+            return any(0 < start - r <= window for r in repairs)
+
+        def before_repair(start: int) -> float:
+            # A problem told before the repair is the situation, not the verdict: half weight.
+            return 0.5 if start + self.options.turn_distance <= last_repair else 1.0
+
         total = 0.0
         used: set[int] = set()
-        for start, end, phrase in lex.find("negative_cues", toks):
+        cues = [
+            (start, end, lex.negative_cues[phrase])
+            for start, end, phrase in lex.find("negative_cues", toks)
+        ] + [
+            (start, end, lex.outcome_cues[phrase])
+            for start, end, phrase in lex.find("outcome_cues", keyed)
+        ]
+        for start, end, weight in cues:
             span = set(range(start, end))
-            if span & covered or span & used:
+            if span & covered or span & used or (weight > 0 and repaired(start)):
                 continue
             used |= span
-            total += lex.negative_cues[phrase]
+            total += weight * before_repair(start) if weight > 0 else weight
+        total += self.options.duration_weight * sum(
+            1 for i in range(len(toks) - 2) if self._duration(toks, i) and not repaired(i)
+        )
         return "negative" if total >= 1.0 else "positive"
+
+    def _duration(self, toks: list[str], i: int) -> bool:
+        """Whether a span of time starts at ``i`` ("for nine days", "for 3 weeks"): work that
+        took it, or a problem that lasted it."""
+        return (
+            toks[i] == "for"
+            and (toks[i + 1].isdigit() or toks[i + 1] in self.lexicon.numbers)
+            and stem(toks[i + 2]) in {"day", "week", "month", "hour", "sprint", "quarter"}
+        )
 
     def raw_scores(self, text: str) -> list[tuple[int, float]]:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
         return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
+
+    def _topic_factors(self, whole: list[str]) -> dict[int, float]:
+        """Competency position -> score factor, for competencies with a topic. Off without
+        hint borrowing: the lending reference (``_borrow``) matches ladder texts, not notes."""
+        if not any(self._topics) or not self.options.borrow_hints:
+            return {}
+        keyed = [stem(t) for t in split_compounds(whole)]
+        grams = {tuple(keyed[i : i + n]) for n in range(1, 4) for i in range(len(keyed))}
+        opts = self.options
+        return {
+            j: opts.topic_bonus if topic & grams else opts.topic_missing_factor
+            for j, topic in enumerate(self._topics)
+            if topic
+        }
 
     def _scored(self, whole: list[str]) -> list[tuple[int, float]]:
         opts = self.options
         query = self._terms(whole)
         own = self._exp_index.score(query)
         comp = self._comp_index.score(query)
+        for j, factor in self._topic_factors(whole).items():
+            if j in comp:
+                comp[j] *= factor
+            for i in self._exps_of_comp[j]:
+                if i in own:
+                    own[i] *= factor
         scope = self._scope(split_compounds(whole)) if opts.scope_weight else None
         cw = opts.competency_weight
         scored: list[tuple[int, float]] = []
@@ -370,12 +477,13 @@ class Matcher:
         out: list[Match] = []
         for i, raw in scored:
             e = self._expectations[i]
+            score = round(self._squash(raw * strength), 4)
             out.append(
                 Match(
                     expectation_id=e.id,
                     competency=e.competency,
                     level=e.level,
-                    score=round(self._squash(raw * strength), 4),
+                    score=score,
                     polarity=polarity,
                 )
             )

@@ -10,6 +10,7 @@ from feedback_writer.ladder.loader import load_ladder, parse_ladder
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._text import parse_lexicon, stem, tokens
 from feedback_writer.mapping.assisted import candidate_shortlist
+from feedback_writer.mapping.calibration import confidence_band
 from feedback_writer.mapping.matcher import Match, Matcher, MatcherOptions
 
 REPO = Path(__file__).resolve().parents[3]
@@ -334,3 +335,77 @@ def test_one_on_one_is_read_as_text_not_a_yaml_number() -> None:
     """YAML 1.1 reads a bare 1:1 as 61; the shipped lexicon quotes it, so it is a phrase."""
     m = Matcher(_texts_only_ladder())
     assert "@mentor" in m.terms("weekly 1:1s with two juniors")
+
+
+_TOPIC_LADDER = """
+name: topical
+levels: [{{slug: one, name: One}}]
+areas: [{{slug: all, name: All}}]
+competencies:
+- slug: robots
+  name: Robots
+  area: all
+  {topic}
+  levels:
+    one: {{expectations: [{{slug: uses-robots, text: Uses robots for code review and testing}}]}}
+- slug: quality
+  name: Quality
+  area: all
+  levels:
+    one: {{expectations: [{{slug: writes-tests, text: Writes unit tests}}]}}
+"""
+
+
+@pytest.mark.parametrize(("topic", "expected"), [("", "robots"), ("topic: [robot]", "quality")])
+def test_a_topic_in_the_ladder_file_gates_its_competency(
+    tmp_path: Path, topic: str, expected: str
+) -> None:
+    path = tmp_path / "topical.yaml"
+    path.write_text(_TOPIC_LADDER.format(topic=topic), encoding="utf-8")
+    matcher = Matcher(load_ladder(path))
+    assert matcher.match("careful code review and testing on the parser")[0].competency == expected
+    assert matcher.match("set up robots to do code review")[0].competency == "robots"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shipped the cache config on Friday evening, had to revert it on Saturday", "negative"),
+        ("after his schema change the billing job went down twice", "negative"),
+        ("the deploy pipeline is slow; the release train waited for three days", "negative"),
+        ("helped Sam debug a broken build before the release", "positive"),
+        ("thanks to Lee's index work the search page is no longer slow", "positive"),
+    ],
+)
+def test_consequences_decide_polarity(default_matcher: Matcher, text: str, expected: str) -> None:
+    assert default_matcher.polarity(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sam would like to lead a project next half",
+        "Priya asked about the promotion process for staff engineers",
+        "The search reindex is planned for March",
+    ],
+)
+def test_wishes_and_plans_are_not_evidence(default_matcher: Matcher, text: str) -> None:
+    assert default_matcher.match(text) == []
+
+
+def test_a_plan_word_in_a_report_of_work_done_keeps_the_match(default_matcher: Matcher) -> None:
+    text = "wrote the reindex runbook, planned for a quiet weekend, then ran it and finished early"
+    assert default_matcher.match(text)
+
+
+@pytest.mark.parametrize(
+    ("p", "band"), [(0.95, "high"), (0.8, "high"), (0.6, "medium"), (0.3, "low")]
+)
+def test_confidence_band_and_calibrated_confidence(
+    default_matcher: Matcher, p: float, band: str
+) -> None:
+    assert confidence_band(p) == band
+    scores = [m.score for m in default_matcher.match("rewrote the on-call runbook", top_k=3)]
+    confidences = [m.confidence for m in default_matcher.match("rewrote the on-call runbook", 3)]
+    assert confidences == sorted(confidences, reverse=True)  # calibration keeps the ranking
+    assert all(0.0 <= c <= 1.0 for c in confidences) and len(scores) == len(confidences)

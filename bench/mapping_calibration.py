@@ -1,0 +1,110 @@
+"""Prints how honest the offline matcher's confidence is, per labelled set; fits the map.
+
+For each set: the top suggestion of every matched note, grouped by band of confidence (score
+band, count, share whose competency is right, mean confidence), and the expected calibration
+error (ECE) of the raw score and of the calibrated confidence. A matched no-evidence note
+counts as a wrong suggestion. The calibration map is fitted on the three default-ladder tuning
+sets pooled (b1 terse manager notes, b2 full manager and peer notes, b3 self-review); their
+figures are TUNING figures, and ``cross-fit`` shows each set scored by a map fitted on the other
+two, a fairer guess of what an unseen set would show.
+
+Run: ``python bench/mapping_calibration.py [--fit]`` (``--fit`` rewrites the data file).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from feedback_writer.ladder.loader import load_ladder  # noqa: E402
+from feedback_writer.mapping.calibration import (  # noqa: E402
+    CALIBRATION_PATH,
+    Calibration,
+    default_calibration,
+    expected_calibration_error,
+    fit_isotonic,
+)
+from feedback_writer.mapping.evaluate import LabelledNote, load_labelled  # noqa: E402
+from feedback_writer.mapping.matcher import Matcher  # noqa: E402
+
+EVAL = ROOT / "tests" / "fixtures" / "eval"
+TUNING = ["default-b1-tune", "default-b2-tune", "default-b3-tune"]
+OTHERS = ["tune-default", "heldout-default"]
+BANDS = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
+
+
+def top_pairs(matcher: Matcher, notes: list[LabelledNote]) -> list[tuple[float, float, bool]]:
+    """(score, confidence, right) of the top suggestion of each matched note."""
+    out: list[tuple[float, float, bool]] = []
+    for note in notes:
+        matches = matcher.match(note.text, top_k=1)
+        if matches:
+            top = matches[0]
+            out.append((top.score, top.confidence, top.competency in note.competencies))
+    return out
+
+
+def table(pairs: list[tuple[float, bool]]) -> str:
+    rows = [f"  {'band':10} {'count':>6} {'right':>7} {'mean conf':>10}"]
+    for lo, hi in BANDS:
+        group = [(p, ok) for p, ok in pairs if lo <= p < hi]
+        if group:
+            right = sum(ok for _, ok in group) / len(group)
+            mean = sum(p for p, _ in group) / len(group)
+            rows.append(
+                f"  {lo:.1f}-{min(hi, 1.0):.1f}    {len(group):6} {right:7.3f} {mean:10.3f}"
+            )
+    return "\n".join(rows)
+
+
+def write_map(cal: Calibration, n: int) -> None:
+    CALIBRATION_PATH.write_text(
+        "# Calibration map of the offline matcher: score -> probability that the top suggestion's\n"
+        "# competency is right (piecewise linear between knots, flat outside them). Fitted by\n"
+        "# bench/mapping_calibration.py --fit (isotonic regression) on the default ladder's\n"
+        f"# tuning sets {', '.join(TUNING)} pooled ({n} matched notes;\n"
+        "# a matched no-evidence note counts as wrong). Refit when the matcher's scores change.\n"
+        f"scores: [{', '.join(f'{x:g}' for x in cal.scores)}]\n"
+        f"probabilities: [{', '.join(f'{y:g}' for y in cal.probabilities)}]\n",
+        encoding="utf-8",
+    )
+
+
+def main() -> None:
+    ladder = load_ladder(ROOT / "ladder" / "default.yaml")
+    matcher = Matcher(ladder)
+    sets = {name: load_labelled(EVAL / f"{name}.jsonl") for name in TUNING + OTHERS}
+    scored = {name: top_pairs(matcher, notes) for name, notes in sets.items()}
+    pooled = [(s, ok) for name in TUNING for s, _, ok in scored[name]]
+    if "--fit" in sys.argv[1:]:
+        fitted = fit_isotonic(pooled)
+        write_map(fitted, len(pooled))
+        print(f"wrote {CALIBRATION_PATH.relative_to(ROOT)} from {len(pooled)} suggestions")
+        default_calibration.cache_clear()
+        matcher = Matcher(ladder)
+        scored = {name: top_pairs(matcher, notes) for name, notes in sets.items()}
+    for name in TUNING + OTHERS:
+        kind = "TUNING" if name in TUNING else "regression (not fitted on)"
+        triples = scored[name]
+        conf = [(c, ok) for _, c, ok in triples]
+        raw = [(s, ok) for s, _, ok in triples]
+        high = [ok for c, ok in conf if c >= 0.8]
+        print(f"== {name} ({kind}): {len(triples)} suggestions ==")
+        print(table(conf))
+        print(
+            f"  ECE raw score {expected_calibration_error(raw):.3f}, "
+            f"calibrated {expected_calibration_error(conf):.3f}; "
+            f"confidence >= 0.8: {sum(high)}/{len(high)} right"
+        )
+        if name in TUNING:
+            rest = [(s, ok) for other in TUNING if other != name for s, _, ok in scored[other]]
+            cross = fit_isotonic(rest)
+            ece = expected_calibration_error([(cross(s), ok) for s, ok in raw])
+            print(f"  cross-fit ECE {ece:.3f} (map fitted on the other two sets)")
+
+
+if __name__ == "__main__":
+    main()
