@@ -7,6 +7,7 @@ problem at once, one line each, as ``FILE:LINE: field.path: message``.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ from feedback_writer.errors import LadderError
 from feedback_writer.ladder.model import Ladder, LadderFile
 
 _Path = tuple[str | int, ...]
+
+# Names, ids and titles become one-line headers (``## Name`` in the review file): no line
+# breaks or control characters. Longer texts may hold line breaks and tabs, nothing else.
+_ONE_LINE_KEYS = frozenset({"name", "title", "version", "slug", "area"})
+_NOT_IN_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _line_index(
@@ -70,6 +77,34 @@ def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
     return data, (_line_index(node) if node is not None else {})
 
 
+def _bad_string(value: str, one_line: bool) -> str | None:
+    found = (_NOT_IN_ONE_LINE if one_line else _NOT_IN_TEXT).search(value)
+    if found is None:
+        return None
+    what = "one line without control characters" if one_line else "text without control characters"
+    return f"must be {what}; found U+{ord(found.group()):04X}"
+
+
+def _char_problems(data: Any, path: _Path = (), one_line: bool = False) -> list[tuple[_Path, str]]:
+    """Line breaks or control characters where a one-line name belongs, and unpaired
+    surrogates anywhere: they break the review file's headers or the terminal later."""
+    if isinstance(data, str):
+        msg = _bad_string(data, one_line)
+        return [(path, msg)] if msg else []
+    out: list[tuple[_Path, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = (*path, key if isinstance(key, str | int) else str(key))
+            msg = _bad_string(key, True) if isinstance(key, str) else None
+            if msg:
+                out.append((sub, f"the key {msg}"))
+            out += _char_problems(value, sub, key in _ONE_LINE_KEYS)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            out += _char_problems(item, (*path, i))
+    return out
+
+
 def _semantic_problems(spec: LadderFile) -> list[tuple[_Path, str]]:
     problems: list[tuple[_Path, str]] = []
 
@@ -114,6 +149,11 @@ def parse_ladder(text: str, source: str = "<ladder>") -> Ladder:
     data, lines = _parse(text, source)
     if not isinstance(data, dict):
         raise LadderError([f"{source}: a ladder file must be a mapping with levels, areas, ..."])
+    chars = _char_problems(data)
+    if chars:
+        raise LadderError(
+            [f"{source}{_where(lines, loc)}: {_dotted(loc)}: {msg}" for loc, msg in chars]
+        )
     try:
         spec = LadderFile.model_validate(data)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from feedback_writer.errors import NotesImportError
 from feedback_writer.notes.model import ParsedNote
+from feedback_writer.notes.textfile import bad_char, decode_notes, split_lines
 
 SUFFIXES = (".md", ".markdown", ".txt", ".text", ".jsonl", ".ndjson")
 
@@ -42,20 +43,26 @@ def _read_text(path: Path) -> str:
         raise NotesImportError([f"{path}: no such file"]) from None
     except OSError as exc:
         raise NotesImportError([f"{path}: cannot read: {exc.strerror}"]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NotesImportError(
-            [f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"]
-        ) from None
+    text, problem = decode_notes(data, str(path))
+    if text is None:
+        raise NotesImportError([problem or f"{path}: cannot read"])
     if not text.strip():
         raise NotesImportError([f"{path}: the file is empty: no notes to import"])
     return text
 
 
+def _check_chars(text: str, source: str) -> None:
+    """Refuse NUL, control characters and lone surrogates, naming the line."""
+    found = bad_char(text)
+    if found is not None:
+        offset, what = found
+        line = len(split_lines(text[: offset + 1]))
+        raise NotesImportError([f"{source}:{line}: the text contains {what}; remove it and retry"])
+
+
 def parse_markdown(text: str, source: str) -> list[ParsedNote]:
     """Notes from Markdown or plain text (see the module docstring for the rules)."""
+    _check_chars(text, source)
     problems: list[str] = []
     notes: list[ParsedNote] = []
     heading_date: date | None = None
@@ -79,7 +86,7 @@ def parse_markdown(text: str, source: str) -> list[ParsedNote]:
         if body:
             notes.append(ParsedNote(text=body, date=when, source_file=source, source_line=start))
 
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(split_lines(text), start=1):
         heading = _HEADING.match(line)
         if heading:
             flush()
@@ -112,35 +119,54 @@ def parse_markdown(text: str, source: str) -> list[ParsedNote]:
     return notes
 
 
+def _json_line(line: str) -> tuple[object, str | None]:
+    """The parsed line, or why it cannot be read (never a traceback)."""
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    except ValueError as exc:  # e.g. an integer past Python's digit limit
+        return None, f"invalid JSON: {str(exc).split(';')[0]}"
+
+
+def _field_problem(obj: dict[str, object]) -> str | None:
+    body = obj.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return "field 'text' must be a non-empty string"
+    ext = obj.get("id")
+    if ext is not None and (isinstance(ext, bool) or not isinstance(ext, str | int)):
+        return "field 'id' must be a string or a number"
+    if obj.get("date") is not None and not isinstance(obj["date"], str):
+        return "field 'date' must be a YYYY-MM-DD string"
+    for key in ("text", "id", "date"):
+        value = obj.get(key)
+        found = bad_char(value) if isinstance(value, str) else None
+        if found is not None:
+            return f"field '{key}' contains {found[1]}"
+    return None
+
+
 def parse_jsonl(text: str, source: str) -> list[ParsedNote]:
     """Notes from JSONL: one object per line with ``text`` and optional ``id``, ``date``."""
     problems: list[str] = []
     notes: list[ParsedNote] = []
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(split_lines(text), start=1):
         if not line.strip():
             continue
         where = f"{source}:{no}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
+        obj, problem = _json_line(line)
+        if problem is None and not isinstance(obj, dict):
+            problem = "expected a JSON object with a 'text' field"
+        if problem is None and isinstance(obj, dict):
+            problem = _field_problem(obj)
+        if problem is not None or not isinstance(obj, dict):
+            problems.append(f"{where}: {problem}")
             continue
-        if not isinstance(obj, dict):
-            problems.append(f"{where}: expected a JSON object with a 'text' field")
-            continue
-        body = obj.get("text")
-        if not isinstance(body, str) or not body.strip():
-            problems.append(f"{where}: field 'text' must be a non-empty string")
-            continue
-        ext = obj.get("id")
-        if ext is not None and not isinstance(ext, str | int):
-            problems.append(f"{where}: field 'id' must be a string or a number")
-            continue
+        body, ext = obj["text"], obj.get("id")
         when = None
-        if obj.get("date") is not None:
-            if not isinstance(obj["date"], str):
-                problems.append(f"{where}: field 'date' must be a YYYY-MM-DD string")
-                continue
+        if isinstance(obj.get("date"), str):
             when = _to_date(obj["date"], where, problems)
             if when is None:
                 continue
