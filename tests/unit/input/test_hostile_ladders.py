@@ -16,25 +16,25 @@ def _with(old: str, new: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "line"),
+    ("old", "new", "line", "word"),
     [
-        ("name: Operations", 'name: "Oper\\nations"', 16),
-        ("name: Level Two", 'name: "Level\\tTwo"', 8),
-        ("name: tiny", 'name: "ti\\x1bny"', 2),
-        ("- slug: work\n  name: Work", '- slug: work\n  name: "W\\u2028ork"', 13),
-        ("text: Joins the on-call", 'text: "Joins \\ud800 the on-call', 22),
+        ("name: Operations", 'name: "Oper\\nations"', 16, "control character"),
+        ("name: Level Two", 'name: "Level\\tTwo"', 8, "control character"),
+        ("name: tiny", 'name: "ti\\x1bny"', 2, "control character"),
+        ("- slug: work\n  name: Work", '- slug: work\n  name: "W\\u2028ork"', 13, "U+2028"),
+        ("text: Joins the on-call", 'text: "Joins \\ud800 the on-call', 22, "unicode"),
     ],
     ids=["newline-in-competency", "tab-in-level", "escape-in-ladder-name", "u2028", "surrogate"],
 )
 def test_names_with_line_breaks_or_control_characters_are_refused(
-    tmp_path: Path, old: str, new: str, line: int
+    tmp_path: Path, old: str, new: str, line: int, word: str
 ) -> None:
     p = tmp_path / "ladder.yaml"
     text = _with(old, new)
     if "ud800" in new:
         text = text.replace("handles pages\n", 'handles pages"\n', 1)
     p.write_text(text)
-    refused(run("ladder", "validate", str(p)), p, line, "control character")
+    refused(run("ladder", "validate", str(p)), p, line, word)
 
 
 def test_csv_cell_past_the_field_limit_is_a_clear_error(tmp_path: Path) -> None:
