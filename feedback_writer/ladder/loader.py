@@ -23,6 +23,7 @@ _Path = tuple[str | int, ...]
 
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists a ladder file may have (a ladder needs about 7)."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Names, ids and titles become one-line headers (``## Name`` in the review file): no line
@@ -175,6 +176,13 @@ def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
         if _json_depth(data) > MAX_DEPTH + 1:
             raise LadderError([f"{source}: nested deeper than {MAX_DEPTH} levels"])
         return data, {}
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # the C parser cannot even encode such text
+        line = text.count("\n", 0, surrogate.start()) + 1
+        code = ord(surrogate.group())
+        raise LadderError(
+            [f"{source}:{line}: an unpaired surrogate U+{code:04X}: not valid Unicode"]
+        )
     try:
         node = _compose(text, source)
         data = None if node is None else _Constructor().construct_document(node)
