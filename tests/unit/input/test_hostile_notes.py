@@ -78,3 +78,16 @@ def test_line_numbers_count_only_real_line_ends(tmp_path: Path) -> None:
     p.write_text('{"text": "a\u2028b"}\n{"text": "c"}\n{"text": 1}\n', encoding="utf-8")
     out = refused(run("notes", "import", "-p", "Ana", str(p)), p, 3, "'text'")
     assert f"{p}:1" not in out and f"{p}:2" not in out
+
+
+@pytest.mark.parametrize(
+    "line", ['{"text": "x", "id": ' + "9" * 5000 + "}", "[" * 100_000 + "]" * 100_000]
+)
+def test_labelled_notes_reader_locates_hostile_lines(tmp_path: Path, line: str) -> None:
+    from feedback_writer.errors import UsageError
+    from feedback_writer.mapping.evaluate import load_labelled
+
+    p = tmp_path / "labelled.jsonl"
+    p.write_text('{"text": "fine", "competencies": []}\n' + line + "\n")
+    with pytest.raises(UsageError, match=":2: invalid JSON"):
+        load_labelled(p)
