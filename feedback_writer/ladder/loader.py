@@ -7,7 +7,9 @@ problem at once, one line each, as ``FILE:LINE: field.path: message``.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,17 @@ from feedback_writer.errors import LadderError
 from feedback_writer.ladder.model import Ladder, LadderFile
 
 _Path = tuple[str | int, ...]
+
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists a ladder file may have (a ladder needs about 7)."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Names, ids and titles become one-line headers (``## Name`` in the review file): no line
+# breaks or control characters. Longer texts may hold line breaks and tabs, nothing else.
+_ONE_LINE_KEYS = frozenset({"name", "title", "version", "slug", "area"})
+_NOT_IN_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _line_index(
@@ -51,23 +64,159 @@ def _dotted(path: _Path) -> str:
     return out or "(document)"
 
 
-def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
-    if source.endswith(".json"):
-        try:
-            return json.loads(text), {}
-        except json.JSONDecodeError as exc:
-            raise LadderError([f"{source}:{exc.lineno}: invalid JSON: {exc.msg}"]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
+def _yaml_error(exc: yaml.YAMLError, text: str, source: str) -> LadderError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         what = exc.problem or "invalid YAML"
-        raise LadderError([f"{source}{line}: YAML syntax error: {what}"]) from None
+        return LadderError([f"{source}{line}: YAML syntax error: {what}"])
+    if isinstance(exc, yaml.reader.ReaderError):
+        at = text.count("\n", 0, max(exc.position, 0)) + 1
+        return LadderError([f"{source}:{at}: YAML error: {exc.reason}"])
+    return LadderError([f"{source}: YAML error: {exc}"])
+
+
+def _refuse(source: str, mark: Any, message: str) -> LadderError:
+    line = f":{mark.line + 1}" if mark is not None else ""
+    return LadderError([f"{source}{line}: {message}"])
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The single document of ``text`` as a node tree, composed from the (C, where
+    available) parser's events in one pass. Aliases are refused (a ladder has no need for
+    them; they allow recursive and billion-laughs documents) and so is nesting deeper than
+    :data:`MAX_DEPTH`, before anything is expanded or constructed."""
+    resolver: Any = yaml.resolver.Resolver()
+    events: Iterable[Any] = yaml.parse(text, Loader=_YAML_LOADER)
+    stack: list[tuple[yaml.Node, list[Any]]] = []
+    root: yaml.Node | None = None
+    documents = 0
+    for event in events:
+        node: yaml.Node | None = None
+        start: Any = event.start_mark
+        end: Any = event.end_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _refuse(
+                source,
+                start,
+                f"YAML aliases (*{event.anchor}) are not allowed in ladder files; "
+                "write the value out",
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _refuse(source, start, "a ladder file holds one YAML document")
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _refuse(source, start, f"nested deeper than {MAX_DEPTH} levels")
+            kind = (
+                yaml.SequenceNode
+                if isinstance(event, yaml.SequenceStartEvent)
+                else yaml.MappingNode
+            )
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolver.resolve(kind, None, event.implicit)
+            items: list[Any] = []
+            stack.append((kind(tag, items, start, None, flow_style=event.flow_style), items))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            node, items = stack.pop()
+            node.end_mark = end
+            if isinstance(node, yaml.MappingNode):
+                node.value = list(zip(items[::2], items[1::2], strict=True))
+        if node is not None:
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
+    return root
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe construction where a value Python cannot hold (``2026-02-30``, an integer past
+    the digit limit) is a located YAML error rather than a bare ValueError."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the value: {exc}", node.start_mark
+            ) from None
+
+
+def _json_depth(data: Any) -> int:
+    depth, level = 0, [data]
+    while level:
+        depth += 1
+        level = [
+            v
+            for item in level
+            if isinstance(item, dict | list)
+            for v in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
+    if source.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LadderError([f"{source}:{exc.lineno}: invalid JSON: {exc.msg}"]) from None
+        except RecursionError:
+            raise LadderError([f"{source}: invalid JSON: nested too deeply"]) from None
+        except ValueError as exc:  # an integer past Python's digit limit
+            raise LadderError([f"{source}: invalid JSON: {str(exc).split(';')[0]}"]) from None
+        if _json_depth(data) > MAX_DEPTH + 1:
+            raise LadderError([f"{source}: nested deeper than {MAX_DEPTH} levels"])
+        return data, {}
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # the C parser cannot even encode such text
+        line = text.count("\n", 0, surrogate.start()) + 1
+        code = ord(surrogate.group())
+        raise LadderError(
+            [f"{source}:{line}: an unpaired surrogate U+{code:04X}: not valid Unicode"]
+        )
+    try:
+        node = _compose(text, source)
+        data = None if node is None else _Constructor().construct_document(node)
     except yaml.YAMLError as exc:
-        raise LadderError([f"{source}: YAML error: {exc}"]) from None
+        raise _yaml_error(exc, text, source) from None
     return data, (_line_index(node) if node is not None else {})
+
+
+def _bad_string(value: str, one_line: bool) -> str | None:
+    found = (_NOT_IN_ONE_LINE if one_line else _NOT_IN_TEXT).search(value)
+    if found is None:
+        return None
+    what = "one line without control characters" if one_line else "text without control characters"
+    return f"must be {what}; found U+{ord(found.group()):04X}"
+
+
+def _char_problems(data: Any, path: _Path = (), one_line: bool = False) -> list[tuple[_Path, str]]:
+    """Line breaks or control characters where a one-line name belongs, and unpaired
+    surrogates anywhere: they break the review file's headers or the terminal later."""
+    if isinstance(data, str):
+        msg = _bad_string(data, one_line)
+        return [(path, msg)] if msg else []
+    out: list[tuple[_Path, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = (*path, key if isinstance(key, str | int) else str(key))
+            msg = _bad_string(key, True) if isinstance(key, str) else None
+            if msg:
+                out.append((sub, f"the key {msg}"))
+            out += _char_problems(value, sub, key in _ONE_LINE_KEYS)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            out += _char_problems(item, (*path, i))
+    return out
 
 
 def _semantic_problems(spec: LadderFile) -> list[tuple[_Path, str]]:
@@ -114,6 +263,11 @@ def parse_ladder(text: str, source: str = "<ladder>") -> Ladder:
     data, lines = _parse(text, source)
     if not isinstance(data, dict):
         raise LadderError([f"{source}: a ladder file must be a mapping with levels, areas, ..."])
+    chars = _char_problems(data)
+    if chars:
+        raise LadderError(
+            [f"{source}{_where(lines, loc)}: {_dotted(loc)}: {msg}" for loc, msg in chars]
+        )
     try:
         spec = LadderFile.model_validate(data)
     except ValidationError as exc:

@@ -75,6 +75,10 @@ def load_labelled(path: str | Path) -> list[LabelledNote]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise _bad(p, n, f"invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise _bad(p, n, "invalid JSON: nested too deeply") from None
+        except ValueError as exc:  # an integer past Python's digit limit
+            raise _bad(p, n, f"invalid JSON: {str(exc).split(';')[0]}") from None
         if not isinstance(row, dict):
             raise _bad(p, n, "a line must be a JSON object")
         text, comps = row.get("text"), row.get("competencies", [])

@@ -70,3 +70,28 @@ class Note(BaseModel):
                 f"{self.source_file}:{self.source_line}" if self.source_line else self.source_file
             )
         return self.source
+
+
+class UndatedNote(BaseModel):
+    """A note whose first line starts with a date that could not be read (ambiguous day
+    and month, no year): it was kept, undated, with the date left in its text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_file: str | None = None
+    source_line: int
+    raw: str = Field(description="The date as written.")
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source_file}:" if self.source_file else "line "
+        return f"{where}{self.source_line}: {self.reason}; the note was kept undated"
+
+
+class ParsedNotes(BaseModel):
+    """What a notes file gave: its notes, and those left undated for a date not read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    notes: list[ParsedNote]
+    undated: list[UndatedNote] = Field(default_factory=list)
