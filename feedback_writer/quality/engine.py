@@ -1,0 +1,193 @@
+"""Provides the word-list checks: every rule of the data files matched sentence by sentence,
+with the generic context conditions the rules name (who the subject is, what follows,
+what else the sentence or the text says).
+
+No word lives here: the words are in ``quality/data``; this module only knows the
+condition names documented in :mod:`feedback_writer.quality.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from feedback_writer.quality.model import CheckContext, Finding
+from feedback_writer.quality.rules import Rule, RuleSet
+from feedback_writer.quality.text import Sentence, Token, sentences, tokens
+
+Subject = Literal["person", "thing"]
+_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+
+
+class Matcher:
+    """Answers the questions the rule conditions ask, for one text and one rule set."""
+
+    def __init__(self, rules: RuleSet, text: str, context: CheckContext | None) -> None:
+        self.rules = rules
+        self.text = text
+        name_tokens = tokens(context.person) if context and context.person else ()
+        self.names = frozenset(t.low for t in name_tokens)
+        self.known = frozenset().union(*rules.classes.values())
+
+    def cls(self, name: str) -> frozenset[str]:
+        return self.rules.classes.get(name, frozenset())
+
+    def has(self, name: str, text: str, toks: tuple[Token, ...]) -> bool:
+        """Whether ``text`` has a word or phrase of lexicon class ``name``."""
+        words = self.cls(name)
+        if any(t.low in words for t in toks):
+            return True
+        if name == "person_ref" and any(t.low in self.names for t in toks):
+            return True
+        pattern = self.rules.patterns.get(name)
+        return bool(pattern and pattern.search(text))
+
+    def _is_name(self, tok: Token, first: bool) -> bool:
+        if tok.low in self.names:
+            return True
+        if not tok.text[:1].isupper() or tok.text.isupper() or tok.low in self.known:
+            return False
+        # A capitalised word that is no known word: a name, unless it starts the sentence
+        # and looks like a plural or gerund ("Deploys", "Caching").
+        return not (first and tok.low.endswith(("s", "ing")))
+
+    def _person_word(self, tok: Token, first: bool) -> bool:
+        return tok.low in self.cls("person_words") or self._is_name(tok, first)
+
+    def subject(self, sent: Sentence, index: int) -> Subject:
+        """Who the words at token ``index`` are about, from the words before them (the
+        nearest noun phrase in the same clause), else from what follows."""
+        toks = sent.tokens
+        skip, breaks = self.cls("skip"), self.cls("clause_breaks")
+        for j in range(index - 1, -1, -1):
+            tok = toks[j]
+            gap = self.text[tok.end : toks[j + 1].start] if j + 1 < len(toks) else ""
+            if _BREAK.search(gap) or tok.low in breaks:
+                break
+            if self._person_word(tok, j == 0):
+                return "person"
+            if tok.low in skip:
+                continue
+            # A noun phrase: about the person when a possessive or a name leads it.
+            for k in range(j - 1, max(-1, j - 4), -1):
+                word = toks[k].low
+                if word in self.cls("possessives") or self._is_name(toks[k], k == 0):
+                    return "person"
+                if word in skip or word in breaks:
+                    break
+            return "thing"
+        for tok in toks[index + 1 : index + 4]:
+            if tok.low in self.cls("determiners") or tok.low in self.cls("system_nouns"):
+                return "thing"
+            if tok.low not in skip:
+                break
+        return "person"
+
+    def next_is_thing(self, sent: Sentence, index: int, end: int) -> bool:
+        """Whether the matched word directly modifies a following noun that is not a person
+        ("aggressive caching", "a difficult migration")."""
+        toks = sent.tokens
+        nxt = next((t for t in toks[index:] if t.start >= end), None)
+        if nxt is None or self.text[end : nxt.start].strip():
+            return False
+        if self._person_word(nxt, False):
+            return False
+        return nxt.low not in self.cls("skip") and nxt.low not in self.cls("function")
+
+
+def _neighbour(sent: Sentence, start: int, end: int, before: bool) -> str | None:
+    if before:
+        prev = [t for t in sent.tokens if t.end <= start]
+        return prev[-1].low if prev else None
+    nxt = [t for t in sent.tokens if t.start >= end]
+    return nxt[0].low if nxt else None
+
+
+def _ok(rule: Rule, m: Matcher, sent: Sentence, start: int, end: int, mode: str) -> bool:
+    c: dict[str, Any] = rule.conditions
+    if "modes" in c and mode not in c["modes"]:
+        return False
+    if "innocent_before" in c and _neighbour(sent, start, end, True) in c["innocent_before"]:
+        return False
+    if "innocent_after" in c and _neighbour(sent, start, end, False) in c["innocent_after"]:
+        return False
+    index = sent.token_index_at(start)
+    if c.get("skip_before_thing") and m.next_is_thing(sent, index, end):
+        return False
+    if c.get("subject") == "person" and m.subject(sent, index) != "person":
+        return False
+    if any(m.has(n, sent.text, sent.tokens) for n in c.get("unless", [])):
+        return False
+    if not all(m.has(n, sent.text, sent.tokens) for n in c.get("requires", [])):
+        return False
+    if "requires_after" in c:
+        spec = c["requires_after"]
+        after = [t for t in sent.tokens if t.start >= end][: int(spec.get("within", 3))]
+        if not any(t.low in m.cls(spec["class"]) for t in after):
+            return False
+    return True
+
+
+def _finding(rule: Rule, text: str, start: int, end: int) -> Finding:
+    span = text[start:end]
+    return Finding(
+        rule.id,
+        rule.category,
+        start,
+        end,
+        span,
+        rule.message.replace("{match}", span),
+        rule.suggestion.replace("{match}", span),
+    )
+
+
+def _mixed(rule: Rule, m: Matcher, text: str) -> list[Finding]:
+    """Both classes in the text: the first word of the class that came second."""
+    first_cls, second_cls = (m.cls(n) for n in rule.conditions["mixed"])
+    seen: dict[str, int] = {}
+    firsts: dict[str, tuple[int, int]] = {}
+    for hit in rule.pattern.finditer(text):
+        word = hit.group().lower().replace("’", "'")
+        for key, words in (("a", first_cls), ("b", second_cls)):
+            if word in words and key not in seen:
+                seen[key] = hit.start()
+                firsts[key] = (hit.start(), hit.end())
+    if len(seen) < 2:
+        return []
+    later = max(seen, key=lambda k: seen[k])
+    return [_finding(rule, text, *firsts[later])]
+
+
+def run_rules(
+    rules: RuleSet, text: str, mode: str, context: CheckContext | None = None
+) -> list[Finding]:
+    """Every finding of the word-list rules, in text order."""
+    m = Matcher(rules, text, context)
+    sents = sentences(text)
+    all_toks = tokens(text)
+    out: list[Finding] = []
+    for rule in rules.rules:
+        c = rule.conditions
+        if "modes" in c and mode not in c["modes"]:
+            continue
+        if any(m.has(n, text, all_toks) for n in c.get("text_lacks", [])):
+            continue
+        if not all(m.has(n, text, all_toks) for n in c.get("text_has", [])):
+            continue
+        if "mixed" in c:
+            out += _mixed(rule, m, text)
+            continue
+        found: list[Finding] = []
+        for sent in sents:
+            for hit in rule.pattern.finditer(sent.text):
+                start, end = sent.start + hit.start(), sent.start + hit.end()
+                if not _ok(rule, m, sent, start, end, mode):
+                    continue
+                if c.get("span") == "sentence":
+                    start, end = sent.start, sent.end
+                found.append(_finding(rule, text, start, end))
+                if c.get("span") == "sentence":
+                    break
+        out += found[:1] if c.get("once") else found
+    out.sort(key=lambda f: (f.start, f.end, f.rule))
+    return out
