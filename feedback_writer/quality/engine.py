@@ -16,6 +16,7 @@ from feedback_writer.quality.rules import Rule, RuleSet
 from feedback_writer.quality.text import Sentence, Token, sentences, tokens
 
 Subject = Literal["person", "thing"]
+_NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 
 
@@ -42,17 +43,22 @@ class Matcher:
         pattern = self.rules.patterns.get(name)
         return bool(pattern and pattern.search(text))
 
-    def _is_name(self, tok: Token, first: bool) -> bool:
+    def _is_name(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
         if tok.low in self.names:
             return True
         if not tok.text[:1].isupper() or tok.text.isupper() or tok.low in self.known:
             return False
         # A capitalised word that is no known word: a name, unless it starts the sentence
-        # and looks like a plural or gerund ("Deploys", "Caching").
-        return not (first and tok.low.endswith(("s", "ing")))
+        # and looks like a common noun ("Latency", "Caching") or a plural ("Deploys")
+        # not followed by a singular verb ("Marcus is").
+        if first and tok.low.endswith(_NOUN_ENDINGS):
+            return False
+        if first and tok.low.endswith("s"):
+            return nxt is not None and nxt.low in self.cls("singular_verbs")
+        return True
 
-    def _person_word(self, tok: Token, first: bool) -> bool:
-        return tok.low in self.cls("person_words") or self._is_name(tok, first)
+    def _person_word(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
+        return tok.low in self.cls("person_words") or self._is_name(tok, first, nxt)
 
     def subject(self, sent: Sentence, index: int) -> Subject:
         """Who the words at token ``index`` are about, from the words before them (the
@@ -64,9 +70,9 @@ class Matcher:
             gap = self.text[tok.end : toks[j + 1].start] if j + 1 < len(toks) else ""
             if _BREAK.search(gap) or tok.low in breaks:
                 break
-            if self._person_word(tok, j == 0):
+            if self._person_word(tok, j == 0, toks[j + 1] if j + 1 < len(toks) else None):
                 return "person"
-            if tok.low in skip:
+            if tok.low in skip or tok.low in self.cls("determiners"):
                 continue
             # A noun phrase: about the person when a possessive or a name leads it.
             for k in range(j - 1, max(-1, j - 4), -1):
@@ -189,5 +195,17 @@ def run_rules(
                 if c.get("span") == "sentence":
                     break
         out += found[:1] if c.get("once") else found
-    out.sort(key=lambda f: (f.start, f.end, f.rule))
-    return out
+    out.sort(key=lambda f: (f.start, -f.end, f.rule))
+    return _drop_nested(out)
+
+
+def _drop_nested(found: list[Finding]) -> list[Finding]:
+    """One finding per span and category: drop those inside another of the same category."""
+    kept: list[Finding] = []
+    for f in found:
+        if not any(
+            k.category == f.category and k.start <= f.start and f.end <= k.end for k in kept
+        ):
+            kept.append(f)
+    kept.sort(key=lambda f: (f.start, f.end, f.rule))
+    return kept
