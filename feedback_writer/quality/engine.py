@@ -16,6 +16,7 @@ from feedback_writer.quality.rules import Rule, RuleSet
 from feedback_writer.quality.text import Sentence, Token, sentences, tokens
 
 Subject = Literal["person", "thing"]
+NAME_CLASS = "@name"
 _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 
@@ -34,7 +35,10 @@ class Matcher:
         return self.rules.classes.get(name, frozenset())
 
     def has(self, name: str, text: str, toks: tuple[Token, ...]) -> bool:
-        """Whether ``text`` has a word or phrase of lexicon class ``name``."""
+        """Whether ``text`` has a word or phrase of lexicon class ``name`` (``@name``: a
+        person's name, as far as capitalisation tells)."""
+        if name == NAME_CLASS:
+            return any(self.is_name_at(toks, i) for i in range(len(toks)))
         words = self.cls(name)
         if any(t.low in words for t in toks):
             return True
@@ -44,18 +48,50 @@ class Matcher:
         return bool(pattern and pattern.search(text))
 
     def _is_name(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
-        if tok.low in self.names:
+        low = tok.low.removesuffix("'s")
+        if low in self.names:
             return True
-        if not tok.text[:1].isupper() or tok.text.isupper() or tok.low in self.known:
+        if not tok.text[:1].isupper() or tok.text.isupper() or low in self.known:
             return False
+        if tok.low.endswith("'s"):
+            return True
         # A capitalised word that is no known word: a name, unless it starts the sentence
         # and looks like a common noun ("Latency", "Caching") or a plural ("Deploys")
         # not followed by a singular verb ("Marcus is").
         if first and tok.low.endswith(_NOUN_ENDINGS):
             return False
         if first and tok.low.endswith("s"):
-            return nxt is not None and nxt.low in self.cls("singular_verbs")
+            return nxt is not None and (
+                nxt.low in self.cls("singular_verbs") or nxt.low.endswith(("es", "ks", "ts"))
+            )
         return True
+
+    def is_name_at(self, toks: tuple[Token, ...], i: int, strict: bool = False) -> bool:
+        """Whether token ``i`` is a name. ``strict``: also acting or owning in the sentence
+        (a possessive, or a verb-like word next), and not addressing the reader
+        ("Ravi, you ..."), so that product names do not pass."""
+        first = i == 0 or bool(re.search(r"[.!?]\s*$", self.text[: toks[i].start]))
+        tok = toks[i]
+        if first and tok.low in self.cls("sentence_starters"):
+            return False
+        if not self._is_name(tok, first, toks[i + 1] if i + 1 < len(toks) else None):
+            return False
+        if not strict or tok.low.endswith("'s"):
+            return True
+        rest = [t for t in toks[i + 1 :] if t.low not in self.cls("skip")]
+        if not rest:
+            return False
+        gap = self.text[tok.end : toks[i + 1].start] if i + 1 < len(toks) else ""
+        if "," in gap and toks[i + 1].low in self.cls("second_person"):
+            return False
+        nxt = rest[0].low
+        prev = toks[i - 1].low if i else ""
+        return (
+            nxt in self.cls("achievement_verbs")
+            or nxt in self.cls("singular_verbs")
+            or nxt.endswith("ed")
+            or prev in self.cls("name_cues")
+        )
 
     def _person_word(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
         return tok.low in self.cls("person_words") or self._is_name(tok, first, nxt)
@@ -79,7 +115,7 @@ class Matcher:
                 word = toks[k].low
                 if word in self.cls("possessives") or self._is_name(toks[k], k == 0):
                     return "person"
-                if word in skip or word in breaks:
+                if word in skip or word in breaks or word in self.cls("determiners"):
                     break
             return "thing"
         for tok in toks[index + 1 : index + 4]:
@@ -113,6 +149,10 @@ def _ok(rule: Rule, m: Matcher, sent: Sentence, start: int, end: int, mode: str)
     c: dict[str, Any] = rule.conditions
     if "modes" in c and mode not in c["modes"]:
         return False
+    if c.get("not_proper") and start > sent.start and m.text[start].isupper():
+        return False  # "the Pioneer service": a name, not the word
+    if c.get("name") and not m.is_name_at(sent.tokens, sent.token_index_at(start), True):
+        return False
     if "innocent_before" in c and _neighbour(sent, start, end, True) in c["innocent_before"]:
         return False
     if "innocent_after" in c and _neighbour(sent, start, end, False) in c["innocent_after"]:
@@ -122,9 +162,16 @@ def _ok(rule: Rule, m: Matcher, sent: Sentence, start: int, end: int, mode: str)
         return False
     if c.get("subject") == "person" and m.subject(sent, index) != "person":
         return False
-    if any(m.has(n, sent.text, sent.tokens) for n in c.get("unless", [])):
+    scope, scope_toks = sent.text, sent.tokens
+    if c.get("clause"):
+        left = m.text.rfind(";", sent.start, start) + 1 or sent.start
+        right = m.text.find(";", end, sent.end)
+        right = sent.end if right < 0 else right
+        scope = m.text[left:right]
+        scope_toks = tuple(t for t in sent.tokens if left <= t.start < right)
+    if any(m.has(n, scope, scope_toks) for n in c.get("unless", [])):
         return False
-    if not all(m.has(n, sent.text, sent.tokens) for n in c.get("requires", [])):
+    if not all(m.has(n, scope, scope_toks) for n in c.get("requires", [])):
         return False
     if "requires_after" in c:
         spec = c["requires_after"]
@@ -149,19 +196,31 @@ def _finding(rule: Rule, text: str, start: int, end: int) -> Finding:
 
 def _mixed(rule: Rule, m: Matcher, text: str) -> list[Finding]:
     """Both classes in the text: the first word of the class that came second."""
-    first_cls, second_cls = (m.cls(n) for n in rule.conditions["mixed"])
+    names = rule.conditions["mixed"]
+    toks = tokens(text)
+    by_start = {t.start: i for i, t in enumerate(toks)}
     seen: dict[str, int] = {}
     firsts: dict[str, tuple[int, int]] = {}
+    quoted = list(_QUOTED.finditer(text))
     for hit in rule.pattern.finditer(text):
+        if any(q.start() < hit.start() < q.end() for q in quoted):
+            continue
         word = hit.group().lower().replace("’", "'")
-        for key, words in (("a", first_cls), ("b", second_cls)):
-            if word in words and key not in seen:
+        for key, name in zip(("a", "b"), names, strict=True):
+            i = by_start.get(hit.start())
+            member = word in m.cls(name) or (
+                name == NAME_CLASS and i is not None and m.is_name_at(toks, i, True)
+            )
+            if member and key not in seen:
                 seen[key] = hit.start()
                 firsts[key] = (hit.start(), hit.end())
     if len(seen) < 2:
         return []
     later = max(seen, key=lambda k: seen[k])
     return [_finding(rule, text, *firsts[later])]
+
+
+_QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{2,300}['\"’”](?!\w)")
 
 
 def run_rules(
@@ -171,6 +230,7 @@ def run_rules(
     m = Matcher(rules, text, context)
     sents = sentences(text)
     all_toks = tokens(text)
+    quoted = list(_QUOTED.finditer(text))
     out: list[Finding] = []
     for rule in rules.rules:
         c = rule.conditions
@@ -187,6 +247,8 @@ def run_rules(
         for sent in sents:
             for hit in rule.pattern.finditer(sent.text):
                 start, end = sent.start + hit.start(), sent.start + hit.end()
+                if any(q.start() < start < q.end() for q in quoted):
+                    continue  # quoted words are someone else's, not the reviewer's
                 if not _ok(rule, m, sent, start, end, mode):
                     continue
                 if c.get("span") == "sentence":

@@ -49,6 +49,9 @@ CONDITIONS = {
     "text_lacks",  # innocent when the whole text has one of these classes
     "mixed",  # [class A, class B]: both in the text; flag the first word of the later one
     "once",  # at most one finding of this rule per text
+    "not_proper",  # innocent when capitalised mid-sentence (a product or project name)
+    "name",  # the match must be a person's name (capitalised, no known word)
+    "clause",  # unless/requires look at the clause (split at ';') instead of the sentence
 }
 
 
@@ -107,16 +110,20 @@ def _strings(words: Any, where: str) -> None:
         )
 
 
-def _rule(entry: dict[str, Any], origin: str, classes: set[str]) -> Rule:
+def _rule(
+    entry: dict[str, Any], origin: str, classes: set[str], patterns: dict[str, re.Pattern[str]]
+) -> Rule:
     where = f"{origin}: rule {entry.get('id', '?')}"
-    required = ("id", "category", "terms", "message")
+    required = ("id", "category", "message")
     problems = [f"{where}: missing '{k}'" for k in required if k not in entry]
+    if "terms" not in entry and "terms_from" not in entry:
+        problems.append(f"{where}: missing 'terms' (or 'terms_from', a lexicon class)")
     if entry.get("category") not in CATEGORIES:
         problems.append(f"{where}: unknown category {entry.get('category')!r}")
     cond = {
         k: v
         for k, v in entry.items()
-        if k not in {"id", "category", "terms", "message", "suggestion"}
+        if k not in {"id", "category", "terms", "terms_from", "message", "suggestion"}
     }
     problems += [f"{where}: unknown condition '{k}'" for k in cond if k not in CONDITIONS]
     named = [
@@ -126,11 +133,17 @@ def _rule(entry: dict[str, Any], origin: str, classes: set[str]) -> Rule:
     ]
     if "requires_after" in cond:
         named.append(cond["requires_after"].get("class", ""))
-    problems += [f"{where}: unknown lexicon class '{n}'" for n in named if n not in classes]
+    problems += [
+        f"{where}: unknown lexicon class '{n}'" for n in named if n not in classes | {"@name"}
+    ]
     for key in ("terms", "innocent_before", "innocent_after"):
         if key in entry:
             _strings(entry[key], f"{where}: {key}")
-    pattern = compile_terms(entry.get("terms") or [])
+    pattern = (
+        patterns.get(entry["terms_from"])
+        if "terms_from" in entry
+        else compile_terms(entry.get("terms") or [])
+    )
     if pattern is None:
         problems.append(f"{where}: no terms")
     if problems:
@@ -171,7 +184,7 @@ def _load(company: str | None) -> RuleSet:
             continue
         if data.get("enabled", True) is False:
             continue
-        rules += [_rule(e, origin, set(classes)) for e in data.get("rules") or []]
+        rules += [_rule(e, origin, set(classes), patterns) for e in data.get("rules") or []]
     return RuleSet(
         tuple(rules), classes, patterns, extra["context.yaml"], extra["notes.yaml"], sources
     )

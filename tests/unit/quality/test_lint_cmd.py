@@ -11,13 +11,13 @@ from feedback_writer.cli import cli
 
 
 def test_json_from_stdin_has_offsets_into_the_input() -> None:
-    text = "She is abrasive.\nThe job always runs at 2 am.\n"
+    text = "He is bossy; next week he will ask first.\nThe job always runs at 2 am.\n"
     result = CliRunner().invoke(cli, ["lint", "-", "--format", "json"], input=text)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert [d["category"] for d in data] == ["trait"]
     assert set(data[0]) == {"rule", "category", "start", "end", "text", "message", "suggestion"}
-    assert text[data[0]["start"] : data[0]["end"]] == data[0]["text"] == "abrasive"
+    assert text[data[0]["start"] : data[0]["end"]] == data[0]["text"] == "bossy"
 
 
 def test_text_output_and_self_mode(tmp_path: Path) -> None:
