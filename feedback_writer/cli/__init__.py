@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "prompts",
         "Copy, render and check prompt templates.",
     ),
+    "lint": ("feedback_writer.cli.lint_cmd", "lint", "Check feedback text for quality problems."),
     "eval": (
         "feedback_writer.cli.eval_cmd",
         "eval_group",
