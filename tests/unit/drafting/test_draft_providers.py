@@ -17,8 +17,19 @@ from collections.abc import Iterator
 import pytest
 import respx
 from click.testing import CliRunner
-from drafting_fakes import PERSON, World
-from provider_fakes import (
+
+from feedback_writer.cli import cli
+from feedback_writer.drafting.service import create_draft
+from feedback_writer.errors import (
+    GatewayError,
+    MissingApiKey,
+    NotFoundError,
+    ProviderUnavailable,
+)
+from feedback_writer.notes.model import ParsedNote
+from feedback_writer.storage.records import DraftRecord
+from tests.unit.drafting.drafting_fakes import PERSON, World
+from tests.unit.drafting.provider_fakes import (
     ANTHROPIC_KEY,
     ANTHROPIC_URL,
     HAIKU,
@@ -42,17 +53,6 @@ from provider_fakes import (
     raw,
     sent,
 )
-
-from feedback_writer.cli import cli
-from feedback_writer.drafting.service import create_draft
-from feedback_writer.errors import (
-    GatewayError,
-    MissingApiKey,
-    NotFoundError,
-    ProviderUnavailable,
-)
-from feedback_writer.notes.model import ParsedNote
-from feedback_writer.storage.records import DraftRecord
 
 # Listed in settings.pseudonymise; mentioned in one of the notes.
 COLLEAGUE = "Priya Patel"
