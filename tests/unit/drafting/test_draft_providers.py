@@ -391,7 +391,7 @@ def test_anthropic_429_then_success_is_retried_and_stored(
     assert record.content["summary"].startswith(PERSON)
     calls = world.ctx.repo.list_calls()
     assert len(calls) == 2
-    first, second = sorted(calls, key=lambda c: c.id)
+    first, second = sorted(calls, key=lambda c: c.id)  # type: ignore[arg-type, return-value]
     assert first.error is not None and "Number of requests exceeded" in first.error
     assert second.error is None
 
