@@ -18,10 +18,11 @@ The technique (measured in ``bench/mapping_quality.py``, described in ``docs/mat
 * wishes, plans and logistics ("wants to be promoted", "planned for Q3") weaken a note;
 * polarity from weighted criticism, negation and consequence cues ("had to revert"), offset by
   credit ("thanks to") and repairs ("helped me debug"), cancelled by phrases that only look
-  negative ("without waiting", "zero downtime");
+  negative ("without waiting", "zero downtime"); these cue readers live in ``_cues.py``;
 * ``Match.confidence``: the score through a calibration map fitted on blind-written notes.
 
 Nothing here knows a particular ladder: words specific to a ladder live in its file.
+The tuning knobs, ``MatcherOptions``, live in ``options.py``; this module re-exports them.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping import _cues
 from feedback_writer.mapping._bm25 import BM25Index
 from feedback_writer.mapping._borrow import Hints, borrowed_hints, default_ladder
+from feedback_writer.mapping._cues import Polarity
 from feedback_writer.mapping._text import (
     Lexicon,
     default_lexicon,
@@ -45,8 +47,9 @@ from feedback_writer.mapping._text import (
     tokens,
 )
 from feedback_writer.mapping.calibration import default_calibration
+from feedback_writer.mapping.options import DEFAULT_OPTIONS, MatcherOptions
 
-Polarity = Literal["positive", "negative"]
+__all__ = ["DEFAULT_OPTIONS", "Match", "Matcher", "MatcherOptions", "Polarity"]
 
 
 @dataclass(frozen=True)
@@ -66,76 +69,6 @@ class Match:
         the calibration map (``calibration.py``); show it with ``confidence_band``. A property,
         not a field, so the JSON of ``map`` keeps its keys."""
         return round(default_calibration()(self.score), 4)
-
-
-@dataclass(frozen=True)
-class MatcherOptions:
-    """Tuning knobs; the defaults are the measured best. Benchmarks switch parts off."""
-
-    stemming: bool = True
-    concepts: bool = True
-    concept_weight: float = 1.0
-    texts_only_concept_weight: float = 1.3
-    """Concept weight for a ladder without signals or examples (or with hints switched off):
-    there the lexicon's concepts are the only bridge from a note's words to the texts."""
-    bigrams: bool = True
-    bigram_weight: float = 0.25
-    ladder_hints: bool = True
-    """Use the ladder's signals and examples (off: expectation texts and names only)."""
-    borrow_hints: bool = True
-    """A ladder without signals or examples borrows those of the default ladder's nearest
-    expectations (off: a texts-only ladder is matched on its texts and the lexicon alone)."""
-    borrow_k: int = 4
-    """How many default-ladder expectations each expectation borrows from, at most."""
-    borrow_relative: float = 0.3
-    """A lender must score at least this share of the best lender's score."""
-    w_borrowed: float = 0.25
-    """Weight of a borrowed signal or example in the expectation document (own ones: 2)."""
-    competency_weight: float = 0.5
-    scope_weight: float = 0.15
-    k1: float = 1.2
-    b: float = 0.6
-    w_text: float = 3.0
-    w_signals: float = 2.0
-    w_examples: float = 2.0
-    w_comp_name: float = 1.0
-    w_comp_texts: float = 0.5
-    w_comp_hints: float = 0.5
-    min_score: float = 0.25
-    """Best score below which a note shows no ladder evidence."""
-    non_work_factor: float = 6.0
-    """Evidence strength is divided by this when a short note carries non-work cues."""
-    non_work_max_words: int = 10
-    """Notes with more content words than this are not weakened by non-work cues."""
-    schedule_factor: float = 20.0
-    """Evidence strength is divided by this when the note reschedules something: a retro or a
-    planning meeting moved to Thursdays names work but shows none."""
-    schedule_window: int = 5
-    """How many words after a schedule verb ("moved") a time word ("Thursdays") may come."""
-    score_scale: float = 10.0
-    """Relative score (raw / ladder reference) that maps to 0.5 is 1 / score_scale."""
-    coverage_power: float = 1.5
-    """How strongly a note's share of words unknown to the ladder and lexicon lowers scores."""
-    topic_missing_factor: float = 0.05
-    """Scores of a competency with a ``topic`` are multiplied by this when the note names none
-    of its topic terms: a competency about AI needs AI in the note."""
-    topic_bonus: float = 1.5
-    """Scores of a competency whose topic the note names are multiplied by this."""
-    prospective_factor: float = 20.0
-    """Evidence strength is divided by this when the note is a wish, a plan or logistics
-    ("wants to be promoted", "planned for Q3") and reports little done."""
-    prospective_max_past: int = 1
-    """A note with more past-tense verbs than this outside its wish and plan phrases reports
-    work done, and is not weakened."""
-    duration_weight: float = 0.5
-    """Criticism weight of a span of time ("for nine days"), unless just after a repair."""
-    remedy_window: int = 6
-    turn_distance: int = 8
-    """Harm cues at least this many words before the note's last repair verb weigh half."""
-    """A harm cue this many words or fewer after a verb of repair is the problem solved."""
-
-
-DEFAULT_OPTIONS = MatcherOptions()
 
 
 class Matcher:
@@ -229,7 +162,7 @@ class Matcher:
         factor = math.pow(self._coverage(content), opts.coverage_power)
         if self._rescheduling(whole):
             factor /= opts.schedule_factor
-        elif self._prospective(whole):
+        elif _cues.prospective(self.lexicon, whole, opts.prospective_max_past):
             factor /= opts.prospective_factor
         elif len(content) <= opts.non_work_max_words and self._non_work(whole):
             # A leave or an offsite dominates a short note; a long one that mentions it is
@@ -322,47 +255,11 @@ class Matcher:
                 self._bag(self._borrowed[i].examples, opts.w_comp_hints, doc)
         return doc
 
-    def _scope(self, toks: list[str]) -> float | None:
-        found = self.lexicon.find("scope", toks)
-        if not found:
-            return None
-        return sum(self.lexicon.scope[p] for _, _, p in found) / len(found)
-
     def _non_work(self, toks: list[str]) -> bool:
-        """Whether the note carries a non-work cue (leave, a party, an office move) outside
-        any phrase that makes it work ("lunch talk")."""
-        covered = self._covered("work_overrides", toks)
-        return any(
-            not covered.issuperset(range(start, end))
-            for start, end, _ in self.lexicon.find("non_work", toks)
-        )
-
-    def _covered(self, table: str, toks: list[str]) -> set[int]:
-        """Token positions inside a phrase of one of the lexicon's override tables."""
-        return {i for start, end, _ in self.lexicon.find(table, toks) for i in range(start, end)}
-
-    def _prospective(self, toks: list[str]) -> bool:
-        """Whether the note is a wish, a plan or logistics rather than a report of work done:
-        it holds such a phrase and few past-tense verbs outside it."""
-        covered = self._covered("prospective", toks)
-        if not covered:
-            return False
-        past = sum(
-            1
-            for i, t in enumerate(toks)
-            if i not in covered
-            and (t in self.lexicon.past_irregular or (len(t) > 4 and t.endswith("ed")))
-        )
-        return past <= self.options.prospective_max_past
+        return _cues.non_work(self.lexicon, toks)
 
     def _rescheduling(self, toks: list[str]) -> bool:
-        """Whether the note moves something in the calendar ("moved our 1:1 to Thursdays")."""
-        lex, window = self.lexicon, self.options.schedule_window
-        return any(
-            tok in lex.schedule_verbs
-            and any(t in lex.schedule_times for t in toks[i + 1 : i + 1 + window])
-            for i, tok in enumerate(toks)
-        )
+        return _cues.rescheduling(self.lexicon, toks, self.options.schedule_window)
 
     # --- public API -------------------------------------------------------------------
     def polarity(self, text: str) -> Polarity:
@@ -370,53 +267,13 @@ class Matcher:
         return self._polarity(tokens(text))
 
     def _polarity(self, toks: list[str]) -> Polarity:
-        lex = self.lexicon
-        covered = self._covered("positive_overrides", toks)
-        keyed = [stem(t) for t in toks]
-        window = self.options.remedy_window
-        negators = {"n't", "not", "never", "no"}
-        repairs = [
-            i
-            for i in range(len(toks))
-            if toks[i] in lex.remedies and not (i and toks[i - 1] in negators)
-        ]
-
-        last_repair = repairs[-1] if repairs else -1
-
-        def repaired(start: int) -> bool:
-            return any(0 < start - r <= window for r in repairs)
-
-        def before_repair(start: int) -> float:
-            # A problem told before the repair is the situation, not the verdict: half weight.
-            return 0.5 if start + self.options.turn_distance <= last_repair else 1.0
-
-        total = 0.0
-        used: set[int] = set()
-        cues = [
-            (start, end, lex.negative_cues[phrase])
-            for start, end, phrase in lex.find("negative_cues", toks)
-        ] + [
-            (start, end, lex.outcome_cues[phrase])
-            for start, end, phrase in lex.find("outcome_cues", keyed)
-        ]
-        for start, end, weight in cues:
-            span = set(range(start, end))
-            if span & covered or span & used or (weight > 0 and repaired(start)):
-                continue
-            used |= span
-            total += weight * before_repair(start) if weight > 0 else weight
-        total += self.options.duration_weight * sum(
-            1 for i in range(len(toks) - 2) if self._duration(toks, i) and not repaired(i)
-        )
-        return "negative" if total >= 1.0 else "positive"
-
-    def _duration(self, toks: list[str], i: int) -> bool:
-        """Whether a span of time starts at ``i`` ("for nine days", "for 3 weeks"): work that
-        took it, or a problem that lasted it."""
-        return (
-            toks[i] == "for"
-            and (toks[i + 1].isdigit() or toks[i + 1] in self.lexicon.numbers)
-            and stem(toks[i + 2]) in {"day", "week", "month", "hour", "sprint", "quarter"}
+        opts = self.options
+        return _cues.polarity(
+            self.lexicon,
+            toks,
+            remedy_window=opts.remedy_window,
+            turn_distance=opts.turn_distance,
+            duration_weight=opts.duration_weight,
         )
 
     def raw_scores(self, text: str) -> list[tuple[int, float]]:
@@ -448,7 +305,7 @@ class Matcher:
             for i in self._exps_of_comp[j]:
                 if i in own:
                     own[i] *= factor
-        scope = self._scope(split_compounds(whole)) if opts.scope_weight else None
+        scope = _cues.scope(self.lexicon, split_compounds(whole)) if opts.scope_weight else None
         cw = opts.competency_weight
         scored: list[tuple[int, float]] = []
         for j, cscore in comp.items():

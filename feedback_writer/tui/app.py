@@ -16,16 +16,7 @@ from textual.screen import Screen
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.errors import describe_error
-
-# mode name -> (key, title); the order is the order of the number keys and the nav bar.
-SCREENS: dict[str, tuple[str, str]] = {
-    "people": ("1", "People"),
-    "notes": ("2", "Notes"),
-    "evidence": ("3", "Evidence"),
-    "draft": ("4", "Draft"),
-    "export": ("5", "Export"),
-    "settings": ("6", "Settings"),
-}
+from feedback_writer.tui.modes import SCREENS
 
 
 def _people() -> Screen[Any]:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import make_app
-from feedback_writer.tui.testing import wait_for_workers
+from tests.helpers.tui import wait_for_workers
 
 SIZES = [(100, 30), (80, 24)]
 

@@ -11,8 +11,8 @@ import pytest
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import make_app
 from feedback_writer.tui.debounce import next_delay
-from feedback_writer.tui.testing import wait_for_autosave, wait_for_workers
 from feedback_writer.tui.widgets.autosave import AutosaveEditor
+from tests.helpers.tui import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import FeedbackWriterApp, make_app
 from feedback_writer.tui.dialogs.confirm import ConfirmDialog
-from feedback_writer.tui.testing import wait_for_autosave, wait_for_workers
+from tests.helpers.tui import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
 

@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Static
 from feedback_writer.context import AppContext
 from feedback_writer.errors import NotFoundError
 from feedback_writer.tui.app import make_app
-from feedback_writer.tui.testing import wait_for_workers
 from feedback_writer.tui.widgets.stream_view import StreamView
+from tests.helpers.tui import wait_for_workers
 
 MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"

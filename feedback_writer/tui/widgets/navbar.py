@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from feedback_writer.tui.modes import SCREENS
+
 
 class NavBar(Static):
     """One line: ``1 People  2 Notes ...`` with the current screen highlighted."""
@@ -26,8 +28,6 @@ class NavBar(Static):
         self.refresh_bar()
 
     def refresh_bar(self) -> None:
-        from feedback_writer.tui.app import SCREENS
-
         parts = []
         for mode, (key, title) in SCREENS.items():
             if mode == self.active:

@@ -1,7 +1,6 @@
 """Provides fake provider answers (Anthropic, Ollama, OpenAI) for the draft-provider tests.
 
-Shared through this uniquely named module (the drafting conftest puts this folder on
-sys.path; with --import-mode=importlib a ``from conftest import`` would clash).
+Imported as ``tests.unit.drafting.provider_fakes`` by the draft tests.
 """
 
 from __future__ import annotations
@@ -10,9 +9,10 @@ import json
 from functools import partial
 from typing import Any
 
-import provider_http as http
 import respx
-from provider_http import (  # noqa: F401  (re-exported for the draft tests)
+
+from tests.helpers import provider_http as http
+from tests.helpers.provider_http import (  # noqa: F401  (re-exported for the draft tests)
     ANTHROPIC_KEY,
     ANTHROPIC_URL,
     HAIKU,

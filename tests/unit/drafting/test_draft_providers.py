@@ -17,8 +17,19 @@ from collections.abc import Iterator
 import pytest
 import respx
 from click.testing import CliRunner
-from drafting_fakes import PERSON, World
-from provider_fakes import (
+
+from feedback_writer.cli import cli
+from feedback_writer.drafting.service import create_draft
+from feedback_writer.errors import (
+    GatewayError,
+    MissingApiKey,
+    NotFoundError,
+    ProviderUnavailable,
+)
+from feedback_writer.notes.model import ParsedNote
+from feedback_writer.storage.records import DraftRecord
+from tests.unit.drafting.drafting_fakes import PERSON, World
+from tests.unit.drafting.provider_fakes import (
     ANTHROPIC_KEY,
     ANTHROPIC_URL,
     HAIKU,
@@ -42,17 +53,6 @@ from provider_fakes import (
     raw,
     sent,
 )
-
-from feedback_writer.cli import cli
-from feedback_writer.drafting.service import create_draft
-from feedback_writer.errors import (
-    GatewayError,
-    MissingApiKey,
-    NotFoundError,
-    ProviderUnavailable,
-)
-from feedback_writer.notes.model import ParsedNote
-from feedback_writer.storage.records import DraftRecord
 
 # Listed in settings.pseudonymise; mentioned in one of the notes.
 COLLEAGUE = "Priya Patel"
@@ -391,7 +391,7 @@ def test_anthropic_429_then_success_is_retried_and_stored(
     assert record.content["summary"].startswith(PERSON)
     calls = world.ctx.repo.list_calls()
     assert len(calls) == 2
-    first, second = sorted(calls, key=lambda c: c.id)
+    first, second = sorted(calls, key=lambda c: c.id)  # type: ignore[arg-type, return-value]
     assert first.error is not None and "Number of requests exceeded" in first.error
     assert second.error is None
 

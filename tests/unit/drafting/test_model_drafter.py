@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from drafting_fakes import PERSON, World
 
 from feedback_writer.drafting.service import create_draft, plan_draft
 from feedback_writer.notes.model import ParsedNote
+from tests.unit.drafting.drafting_fakes import PERSON, World
 
 URL = "https://api.openai.com/v1/chat/completions"
 MODEL = "gpt-4o-mini"

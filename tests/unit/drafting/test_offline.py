@@ -6,10 +6,9 @@ import datetime as dt
 import subprocess
 import sys
 
-from drafting_fakes import PERSON, World
-
 from feedback_writer.drafting.offline import LABEL, NAME, OfflineDrafter, _Tally, calibrate
 from feedback_writer.drafting.service import create_draft, prepare
+from tests.unit.drafting.drafting_fakes import PERSON, World
 
 
 def test_strengths_and_growth_follow_polarity(world: World) -> None:

@@ -12,8 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 import respx
-from drafting_fakes import PERSON, World
-from provider_fakes import (
+
+from feedback_writer.drafting.regenerate import regenerate_section
+from feedback_writer.drafting.service import create_draft
+from feedback_writer.errors import NotFoundError
+from feedback_writer.review.gate import gate_status
+from feedback_writer.review.sections import approve, edit_section
+from tests.unit.drafting.drafting_fakes import PERSON, World
+from tests.unit.drafting.provider_fakes import (
     OPENAI_KEY,
     OPENAI_MODEL,
     OPENAI_URL,
@@ -21,12 +27,6 @@ from provider_fakes import (
     openai_sse,
     pieces_of,
 )
-
-from feedback_writer.drafting.regenerate import regenerate_section
-from feedback_writer.drafting.service import create_draft
-from feedback_writer.errors import NotFoundError
-from feedback_writer.review.gate import gate_status
-from feedback_writer.review.sections import approve, edit_section
 
 SECTION = "competency:reliability"
 

@@ -9,7 +9,6 @@ import json
 import os
 
 import yaml
-from hostile_inputs import VALID_LADDER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from feedback_writer.ladder.loader import parse_ladder
 from feedback_writer.notes.dates import DateNotFound, leading_date, parse_date
 from feedback_writer.notes.parse import parse_jsonl, read_markdown
 from feedback_writer.notes.textfile import decode_notes
+from tests.unit.input.hostile_inputs import VALID_LADDER
 
 # FW_FUZZ_EXAMPLES raises the bound for a longer hunt (docs/reliability.md).
 FUZZ = settings(

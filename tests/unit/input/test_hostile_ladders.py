@@ -6,7 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from hostile_inputs import VALID_LADDER, refused, run
+
+from tests.unit.input.hostile_inputs import VALID_LADDER, refused, run
 
 
 def _with(old: str, new: str) -> str:

@@ -6,9 +6,9 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hostile_inputs import refused, run
 
 from feedback_writer.notes.parse import parse_file
+from tests.unit.input.hostile_inputs import refused, run
 
 
 def _import_refused(path: Path, line: int | None, *words: str) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hostile_inputs import VALID_LADDER, refused, run
 
 from feedback_writer.ladder import loader
 from feedback_writer.ladder.loader import MAX_DEPTH, load_ladder
+from tests.unit.input.hostile_inputs import VALID_LADDER, refused, run
 
 LAUGHS = "\n".join(
     [

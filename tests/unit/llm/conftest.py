@@ -7,18 +7,12 @@ cannot see) is switched off.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import respx
 
-# pytest runs with --import-mode=importlib, which puts no test dir on sys.path; the test
-# modules here share fakes through this one uniquely named helper module.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from llm_fakes import ANTHROPIC_KEY, OPENAI_KEY, Harness
+from tests.unit.llm.llm_fakes import ANTHROPIC_KEY, OPENAI_KEY, Harness
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,10 @@ from typing import Any, Literal
 
 import httpx
 import respx
-from provider_http import (  # noqa: F401  (re-exported for the gateway tests)
+from pydantic import BaseModel, Field
+
+from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
+from tests.helpers.provider_http import (  # noqa: F401  (re-exported for the gateway tests)
     ANTHROPIC_KEY,
     ANTHROPIC_URL,
     HAIKU,
@@ -25,9 +28,6 @@ from provider_http import (  # noqa: F401  (re-exported for the gateway tests)
     openai_sse,
     pieces_of,
 )
-from pydantic import BaseModel, Field
-
-from feedback_writer.llm.gateway import CallRecord, Gateway, ModelSettings
 
 PROXY_BASE = "http://localhost:4000"
 PROXY_URL = f"{PROXY_BASE}/chat/completions"

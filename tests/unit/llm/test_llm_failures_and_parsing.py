@@ -6,10 +6,10 @@ import random
 
 import httpx
 import pytest
-from llm_fakes import Review, unknown_ids
 
 from feedback_writer.llm._failures import backoff_delay, classify, clean_detail, redact
 from feedback_writer.llm._parse import extract_json_text, parse_answer, with_system_text
+from tests.unit.llm.llm_fakes import Review, unknown_ids
 
 
 class _StatusError(Exception):

@@ -11,7 +11,11 @@ import json
 
 import pytest
 import respx
-from llm_fakes import (
+from pydantic import BaseModel
+
+from feedback_writer.errors import ContextTooLong, MissingApiKey, ProviderUnavailable
+from feedback_writer.llm.gateway import Progress
+from tests.unit.llm.llm_fakes import (
     ANTHROPIC_KEY,
     ANTHROPIC_URL,
     GOOD,
@@ -27,10 +31,6 @@ from llm_fakes import (
     pieces_of,
     unknown_ids,
 )
-from pydantic import BaseModel
-
-from feedback_writer.errors import ContextTooLong, MissingApiKey, ProviderUnavailable
-from feedback_writer.llm.gateway import Progress
 
 
 def test_good_answer_goes_through_the_json_tool(router: respx.MockRouter, harness: Harness) -> None:

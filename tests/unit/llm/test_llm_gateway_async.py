@@ -7,7 +7,10 @@ import json
 import httpx
 import pytest
 import respx
-from llm_fakes import (
+
+from feedback_writer.errors import ModelTimeout, ProviderUnavailable
+from feedback_writer.llm.gateway import Progress
+from tests.unit.llm.llm_fakes import (
     ANTHROPIC_URL,
     GOOD,
     GOOD_TEXT,
@@ -27,9 +30,6 @@ from llm_fakes import (
     openai_sse,
     pieces_of,
 )
-
-from feedback_writer.errors import ModelTimeout, ProviderUnavailable
-from feedback_writer.llm.gateway import Progress
 
 
 async def test_good_answer(router: respx.MockRouter, harness: Harness) -> None:

@@ -7,7 +7,10 @@ import json
 import httpx
 import pytest
 import respx
-from llm_fakes import (
+
+from feedback_writer.errors import ProviderUnavailable, RateLimited, UnknownModel
+from feedback_writer.llm.gateway import Progress
+from tests.unit.llm.llm_fakes import (
     GOOD,
     GOOD_TEXT,
     MESSAGES,
@@ -21,9 +24,6 @@ from llm_fakes import (
     pieces_of,
     unknown_ids,
 )
-
-from feedback_writer.errors import ProviderUnavailable, RateLimited, UnknownModel
-from feedback_writer.llm.gateway import Progress
 
 MODEL = "ollama_chat/llama3.1"
 

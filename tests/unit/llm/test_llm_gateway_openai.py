@@ -7,7 +7,20 @@ import json
 import httpx
 import pytest
 import respx
-from llm_fakes import (
+
+from feedback_writer.errors import (
+    ContextTooLong,
+    GatewayError,
+    MissingApiKey,
+    ModelTimeout,
+    ProviderUnavailable,
+    RateLimited,
+    StructuredOutputError,
+    UnknownModel,
+)
+from feedback_writer.llm.gateway import Progress
+from feedback_writer.llm.schema import strict_json_schema
+from tests.unit.llm.llm_fakes import (
     GOOD,
     GOOD_TEXT,
     MESSAGES,
@@ -24,19 +37,6 @@ from llm_fakes import (
     pieces_of,
     unknown_ids,
 )
-
-from feedback_writer.errors import (
-    ContextTooLong,
-    GatewayError,
-    MissingApiKey,
-    ModelTimeout,
-    ProviderUnavailable,
-    RateLimited,
-    StructuredOutputError,
-    UnknownModel,
-)
-from feedback_writer.llm.gateway import Progress
-from feedback_writer.llm.schema import strict_json_schema
 
 
 def test_good_answer_sends_strict_schema_and_returns_model(

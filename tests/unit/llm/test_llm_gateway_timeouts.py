@@ -6,7 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-from llm_fakes import (
+
+from feedback_writer.errors import ModelTimeout
+from tests.unit.llm.llm_fakes import (
     ANTHROPIC_URL,
     GOOD,
     HAIKU,
@@ -18,8 +20,6 @@ from llm_fakes import (
     anthropic_tool,
     ollama_ok,
 )
-
-from feedback_writer.errors import ModelTimeout
 
 
 def test_anthropic_timeout_then_success(router: respx.MockRouter, harness: Harness) -> None:
@@ -75,7 +75,7 @@ def test_ollama_timeout_then_success(router: respx.MockRouter, harness: Harness)
 def test_ollama_unknown_ids_then_repair(router: respx.MockRouter, harness: Harness) -> None:
     import json
 
-    from llm_fakes import body, unknown_ids
+    from tests.unit.llm.llm_fakes import body, unknown_ids
 
     show = router.post(f"{OLLAMA_BASE}/api/show").mock(return_value=httpx.Response(200, json={}))
     wrong = {**GOOD, "findings": [{"id": "n7", "level": "meets"}]}

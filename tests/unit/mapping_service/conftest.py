@@ -3,16 +3,11 @@ with notes, and a runner for the real CLI entry point (exit codes, stdout, stder
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-# --import-mode=importlib puts no test dir on sys.path; the shared data module has a unique name.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from mapsvc_data import NOTES, TINY
+from tests.unit.mapping_service.mapsvc_data import NOTES, TINY
 
 
 @pytest.fixture

@@ -272,9 +272,8 @@ def test_invalid_json_after_every_repair_falls_back(
 
 
 def test_cli_model_run_warns_and_logs(cli, tmp_path, router: respx.MockRouter, monkeypatch) -> None:
-    from mapsvc_data import NOTES, TINY
-
     from feedback_writer.storage.repository import Repository
+    from tests.unit.mapping_service.mapsvc_data import NOTES, TINY
 
     monkeypatch.setenv("FEEDBACK_WRITER_MAX_RETRIES", "0")
     route = router.post(OPENAI_URL).mock(return_value=httpx.Response(500, json={}))

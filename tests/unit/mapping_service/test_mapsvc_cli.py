@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from mapsvc_data import NOTES, TINY
+from tests.unit.mapping_service.mapsvc_data import NOTES, TINY
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ACME = REPO_ROOT / "tests" / "fixtures" / "ladders" / "acme-nosignals.yaml"

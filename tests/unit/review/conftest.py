@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
-# Under --import-mode=importlib a test folder is not on sys.path; the helpers module is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from review_fixtures import MODEL_TEXTS, PERSON, Workspace, draft_content
-
 from feedback_writer import paths
 from feedback_writer.ladder.loader import load_ladder
 from feedback_writer.notes.model import AuthorKind, ParsedNote
 from feedback_writer.storage.repository import Repository
+from tests.unit.review.review_fixtures import MODEL_TEXTS, PERSON, Workspace, draft_content
 
 
 @pytest.fixture

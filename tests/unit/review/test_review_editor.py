@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 from feedback_writer.errors import ReviewFileError, UsageError
 from feedback_writer.review.editor import (
@@ -21,6 +20,7 @@ from feedback_writer.review.editor import (
 from feedback_writer.review.gate import gate_status
 from feedback_writer.review.sections import apply_texts, edit_section
 from feedback_writer.storage.records import DraftRecord, SectionRecord
+from tests.unit.review.review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 Run = Callable[..., tuple[int, str, str]]
 MakeEditor = Callable[[str], Path]

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from review_fixtures import AI_PROMPTS, MODEL_TEXTS, PERSON, RUNBOOKS, Workspace
 
 from feedback_writer.errors import ExportBlocked, ExportExistsError, UsageError
 from feedback_writer.review import export as export_mod
 from feedback_writer.review.export import Finding, render_export, write_export
 from feedback_writer.review.sections import approve, edit_section
+from tests.unit.review.review_fixtures import AI_PROMPTS, MODEL_TEXTS, PERSON, RUNBOOKS, Workspace
 
 Run = Callable[..., tuple[int, str, str]]
 

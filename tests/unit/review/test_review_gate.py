@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 from feedback_writer.errors import ExportBlocked, UsageError
 from feedback_writer.review.gate import gate_status, require_exportable
 from feedback_writer.review.sections import approve, edit_section
 from feedback_writer.storage.repository import Repository
+from tests.unit.review.review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 
 def edit_all(ws: Workspace, keys: list[str]) -> None:

@@ -21,7 +21,7 @@ def _record(**changes: object) -> CallRecord:
         response='{"matches": []}',
         error=None,
     )
-    return replace(base, **changes)
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_the_gateway_and_the_log_share_one_record_type():

@@ -1,7 +1,7 @@
 """Provides fake provider HTTP answers (OpenAI, Anthropic, Ollama) shared by every test folder.
 
 Token figures are parameters so each folder's fakes can keep the numbers its tests assert on.
-tests/conftest.py puts this folder on sys.path (the suite runs with --import-mode=importlib).
+Imported as ``tests.helpers.provider_http`` (tests/ is a package).
 """
 
 from __future__ import annotations

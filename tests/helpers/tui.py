@@ -1,7 +1,6 @@
 """Provides waits for pilot tests: for the workers and for the autosave, not for the clock.
 
-Tests import these (pytest runs with ``--import-mode=importlib``, so a conftest is not
-importable); they live in the package so the snapshot tests and the TUI tests share them.
+The snapshot tests and the TUI tests share them as ``tests.helpers.tui``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Provides helpers shared by several test folders: fake provider HTTP, TUI waits."""
