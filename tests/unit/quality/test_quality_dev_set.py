@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV = ROOT / "tests" / "fixtures" / "quality" / "dev.jsonl"
 
 
-def _bench():  # type: ignore[no-untyped-def]
+def _bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "quality_checks", ROOT / "bench/quality_checks.py"
     )
