@@ -195,3 +195,21 @@ def test_no_author_and_no_user_email(make_repo):
     assert result.exit_code == 2
     assert "no --author given and git config user.email is not set there" in result.output
     assert _import(str(repo.path), extra=("--author", ANA)).exit_code == 0
+
+
+def test_undoing_a_delete_brings_a_proposed_note_back_proposed(sample):
+    assert _import(str(sample.path)).exit_code == 0
+    repo = Repository.open()
+    pr_note = next(n for n in repo.list_notes("Ana") if "(PR #12)" in n.text)
+    note, maps = repo.delete_note(pr_note.id)
+    assert pr_note.id not in repo.proposed_note_ids("Ana", "api")
+    back = repo.restore_note(note, maps)
+    assert back.proposed and back.source == pr_note.source
+    assert window_notes(repo, repo.get_person("Ana"), None, None) == []
+    assert pr_note.id in repo.proposed_note_ids("Ana", "api")  # keep --repo finds it again
+    assert _run("notes", "keep", "-p", "Ana", "--repo", "api").exit_code == 0
+    assert [n.id for n in window_notes(repo, repo.get_person("Ana"), None, None)][-1] == (
+        pr_note.id
+    )
+    again = _import(str(sample.path))
+    assert "api: 0 note(s) proposed for Ana, 4 already imported" in again.output
