@@ -216,9 +216,11 @@ def _import_git(
     until: dt.date | None,
     dry_run: bool,
 ) -> None:
-    from pathlib import Path
-
-    from feedback_writer.notes.git_import import NOISE_FILE, load_noise, read_repositories
+    from feedback_writer.notes.git_import import (
+        company_noise_files,
+        load_noise,
+        read_repositories,
+    )
     from feedback_writer.storage.git_notes import GitNoteRow
 
     known = ctx.repo.find_person(person)
@@ -226,9 +228,7 @@ def _import_git(
         cycle = ctx.repo.current_cycle(person)
         if cycle is not None:
             since, until = cycle.start, cycle.end
-    company = [ctx.settings.ladder and Path(ctx.settings.ladder).expanduser().parent]
-    company.append(ctx.settings.prompts_dir and Path(ctx.settings.prompts_dir).expanduser())
-    noise = load_noise(p / NOISE_FILE for p in company if p)
+    noise = load_noise(company_noise_files(ctx.settings.ladder, ctx.settings.prompts_dir))
     progress = _Progress()
     tty = sys.stderr.isatty()
     try:

@@ -89,6 +89,14 @@ def load_noise(extra_files: Iterable[Path] = ()) -> list[re.Pattern[str]]:
     return patterns
 
 
+def company_noise_files(ladder: str | None, prompts_dir: str | None) -> list[Path]:
+    """Where a company's own ``git_noise.txt`` may be: beside its ladder file, in its
+    prompts folder (the CLI and the TUI both read these)."""
+    folders = [Path(ladder).expanduser().parent if ladder else None]
+    folders.append(Path(prompts_dir).expanduser() if prompts_dir else None)
+    return [folder / NOISE_FILE for folder in folders if folder]
+
+
 def is_noise(text: str, patterns: Sequence[re.Pattern[str]]) -> bool:
     flat = " ".join(text.split()).rstrip(".! ")
     return not flat or any(p.fullmatch(flat) for p in patterns)
