@@ -63,7 +63,7 @@ class FilePickerDialog(ModalScreen[ImportRequest | GitRequest | None]):
     FilePickerDialog Select { width: 20; }
     FilePickerDialog #author { width: 1fr; }
     FilePickerDialog #problem { color: $error; height: auto; }
-    FilePickerDialog #git-hint { color: $text-muted; height: auto; }
+    FilePickerDialog #git-hint { color: $text-muted; width: 100%; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -115,7 +115,7 @@ class FilePickerDialog(ModalScreen[ImportRequest | GitRequest | None]):
         raw = self.query_one("#path", Input).value.strip()
         problem = self.query_one("#problem", Label)
         if not raw:
-            problem.update("Pick a file in the tree or type its path.")
+            problem.update("Pick a file or a git repository's folder, or type its path.")
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():

@@ -25,6 +25,7 @@ from feedback_writer.notes.model import Note, ParsedNote
 from feedback_writer.storage.records import MappingRecord
 from feedback_writer.tui.dialogs.file_picker import FilePickerDialog, GitRequest, ImportRequest
 from feedback_writer.tui.messages import EditorSaved, EditorSaveFailed, NotesImported
+from feedback_writer.tui.screens.notes_git import BINDINGS as PROPOSED_BINDINGS
 from feedback_writer.tui.screens.notes_git import ProposedNotesScreen
 from feedback_writer.tui.widgets.autosave import AutosaveEditor
 
@@ -84,6 +85,7 @@ class NotesScreen(ProposedNotesScreen):
         Binding("i", "import_file", "Import"),
         Binding("x", "toggle_excluded", "Exclude"),
         Binding("escape", "leave_editor", "List", show=False),
+        *PROPOSED_BINDINGS,
     ]
     DEFAULT_CSS = """
     NotesScreen #notes-table { width: 1fr; }

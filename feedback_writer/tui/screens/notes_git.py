@@ -13,7 +13,6 @@ the shipped noise list plus the company's ``git_noise.txt``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -41,15 +40,17 @@ class GitNotesImported(Message):
         self.added = added
 
 
+BINDINGS: list[BindingType] = [
+    Binding("p", "toggle_proposed", "Proposed"),
+    Binding("k", "keep", "Keep"),
+    Binding("r", "drop", "Drop"),
+    Binding("K", "keep_repository", "Keep repo", show=False),
+]
+"""The Notes screen's keys for proposed notes (after its own, in the footer)."""
+
+
 class ProposedNotesScreen(MainScreen):
     """The proposed-notes part of the Notes screen (the list itself is the subclass's)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "toggle_proposed", "Proposed"),
-        Binding("k", "keep", "Keep"),
-        Binding("r", "drop", "Drop"),
-        Binding("K", "keep_repository", "Keep repo", show=False),
-    ]
 
     proposed_only = False
     """Whether the list shows proposed notes only."""
@@ -105,10 +106,7 @@ class ProposedNotesScreen(MainScreen):
             if yes:
                 self._settle([note.id], keep=False)
 
-        question = (
-            f"Drop {note.id}? It is deleted, and importing the repository again "
-            "does not bring it back."
-        )
+        question = f"Drop {note.id}?\nIt is deleted; importing again never brings it back."
         self.app.push_screen(ConfirmDialog(question, "Drop", "Cancel", safe_default=True), answered)
 
     def action_keep_repository(self) -> None:
@@ -126,7 +124,7 @@ class ProposedNotesScreen(MainScreen):
             if yes:
                 self._settle(ids, keep=True)
 
-        question = f"Keep all {len(ids)} proposed note(s) from {name}? Drafts will use them."
+        question = f"Keep all {len(ids)} proposed note(s) from {name}?\nDrafts will use them."
         self.app.push_screen(ConfirmDialog(question, f"Keep {len(ids)}", "Cancel"), answered)
 
     # --- import -----------------------------------------------------------------------
@@ -168,7 +166,7 @@ class ProposedNotesScreen(MainScreen):
             self.proposed_only = True
         self._status("")
         self.reload()
-        hint = " Drafts ignore them until kept: k keeps, r drops, K keeps a whole repository."
+        hint = ". Drafts ignore them until kept: k keeps, r drops, K keeps a whole repository."
         self.notify(
             "\n".join(message.lines) + (hint if message.added else ""), title="Import from git"
         )
