@@ -76,7 +76,9 @@ def window_notes(
         if note.person != person.name:
             raise UsageError(f"--exclude {note_id}: that note belongs to {note.person}")
     skip = set(exclude)
-    notes = repo.list_notes(person.name, since=since, until=until, include_excluded=False)
+    notes = repo.list_notes(
+        person.name, since=since, until=until, include_excluded=False, include_proposed=False
+    )
     return [n for n in notes if n.id not in skip]
 
 

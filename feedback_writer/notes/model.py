@@ -60,6 +60,7 @@ class Note(BaseModel):
     external_id: str | None = None
     tags: tuple[str, ...] = ()
     excluded: bool = False
+    proposed: bool = False  # imported (git) and not kept yet: drafts ignore it
     created_at: dt.datetime
     updated_at: dt.datetime
 

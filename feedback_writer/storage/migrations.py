@@ -153,6 +153,27 @@ def m001_initial(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+@migration
+def m002_note_state_and_git_commits(db: sqlite3.Connection) -> None:
+    """``notes.state`` (``kept``, or ``proposed``: imported from git, not kept yet) and the
+    ``git_commits`` ledger of every commit imported per person, so none comes back."""
+    db.execute(
+        "ALTER TABLE notes ADD COLUMN state TEXT NOT NULL DEFAULT 'kept' "
+        "CHECK (state IN ('kept', 'proposed'))"
+    )
+    db.execute(
+        "CREATE TABLE git_commits ("
+        " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+        " sha TEXT NOT NULL,"
+        " repo TEXT NOT NULL,"
+        " note_id INTEGER REFERENCES notes(id) ON DELETE SET NULL,"
+        " imported_at TEXT NOT NULL,"
+        " PRIMARY KEY (person_id, sha))"
+    )
+    db.execute("CREATE INDEX git_commits_note ON git_commits(note_id)")
+    db.execute("CREATE INDEX git_commits_repo ON git_commits(person_id, repo)")
+
+
 def applied_migrations(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations this workspace has had, oldest first ([] when none)."""
     if not _has_table(db):

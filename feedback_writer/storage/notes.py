@@ -11,6 +11,7 @@ from typing import Any
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.notes.model import AuthorKind, Note, ParsedNote
 from feedback_writer.storage.db import day, now
+from feedback_writer.storage.git_notes import KEPT, PROPOSED, relink
 from feedback_writer.storage.mappings import MappingStore, note_rowid
 from feedback_writer.storage.records import ImportResult, MappingRecord, Person
 
@@ -29,6 +30,7 @@ def _note(row: sqlite3.Row, person: str) -> Note:
         external_id=row["external_id"],
         tags=tuple(json.loads(row["tags"])),
         excluded=bool(row["excluded"]),
+        proposed=row["state"] == PROPOSED,
         created_at=dt.datetime.fromisoformat(row["created_at"]),
         updated_at=dt.datetime.fromisoformat(row["updated_at"]),
     )
@@ -122,8 +124,10 @@ class NoteStore(MappingStore):
         since: dt.date | None = None,
         until: dt.date | None = None,
         include_excluded: bool = True,
+        include_proposed: bool = True,
     ) -> list[Note]:
-        """A person's notes, oldest first; undated notes are always inside a window."""
+        """A person's notes, oldest first; undated notes are always inside a window.
+        Drafts pass ``include_proposed=False``: notes imported from git count once kept."""
         p = self.get_person(person)
         sql = "SELECT * FROM notes WHERE person_id = ?"
         args: list[Any] = [p.id]
@@ -135,6 +139,8 @@ class NoteStore(MappingStore):
             args.append(until.isoformat())
         if not include_excluded:
             sql += " AND excluded = 0"
+        if not include_proposed:
+            sql += " AND state != 'proposed'"
         sql += " ORDER BY coalesce(date, substr(created_at, 1, 10)), id"
         return [_note(r, p.name) for r in self._all(sql, args)]
 
@@ -181,13 +187,15 @@ class NoteStore(MappingStore):
         return note, maps
 
     def restore_note(self, note: Note, mappings: Sequence[MappingRecord] = ()) -> Note:
-        """Undo a delete: put the note back with its id and mappings."""
+        """Undo a delete: put the note back with its id, mappings and state (a proposed
+        note comes back proposed, found again by its repository)."""
         with self.transaction() as db:
             p = self.ensure_person(note.person)
             db.execute(
                 "INSERT INTO notes (id, person_id, text, date, author_kind, author_name, source, "
-                "source_file, source_line, external_id, tags, dedupe_key, excluded, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                "source_file, source_line, external_id, tags, dedupe_key, excluded, state, "
+                "created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 (
                     note_rowid(note.id),
                     p.id,
@@ -201,10 +209,13 @@ class NoteStore(MappingStore):
                     note.external_id,
                     json.dumps(list(note.tags)),
                     int(note.excluded),
+                    PROPOSED if note.proposed else KEPT,
                     note.created_at.isoformat(),
                     note.updated_at.isoformat(),
                 ),
             )
+            if note.proposed:
+                relink(db, p.id, note_rowid(note.id), note.source)
             for m in mappings:
                 self._put_mapping(db, m)
         return self.get_note(note.id)

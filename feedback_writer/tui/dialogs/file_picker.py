@@ -1,4 +1,5 @@
-"""Provides the import dialog: pick a notes file (tree or typed path) and who wrote it."""
+"""Provides the import dialog: pick a notes file (tree or typed path) and who wrote it, or
+a git repository's folder to propose notes from its history (the CLI's defaults)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ class ImportRequest:
     author_name: str | None = None
 
 
+@dataclass(frozen=True)
+class GitRequest:
+    """Propose notes from the history of the git repository at ``path``; as
+    ``notes import --git PATH`` without options: the commits of the repository's
+    ``git config user.email`` in the person's current cycle."""
+
+    path: Path
+
+
 class NotesTree(DirectoryTree):
     """A directory tree showing folders and notes files only (no dot files)."""
 
@@ -38,8 +48,9 @@ class NotesTree(DirectoryTree):
         ]
 
 
-class FilePickerDialog(ModalScreen[ImportRequest | None]):
-    """Choose a file in the tree (or type its path); Enter on the path field imports."""
+class FilePickerDialog(ModalScreen[ImportRequest | GitRequest | None]):
+    """Choose a file in the tree (or type its path); Enter on the path field imports. A
+    folder holding a git repository proposes notes from its history instead."""
 
     DEFAULT_CSS = """
     FilePickerDialog { align: center middle; }
@@ -52,6 +63,7 @@ class FilePickerDialog(ModalScreen[ImportRequest | None]):
     FilePickerDialog Select { width: 20; }
     FilePickerDialog #author { width: 1fr; }
     FilePickerDialog #problem { color: $error; height: auto; }
+    FilePickerDialog #git-hint { color: $text-muted; width: 100%; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -63,7 +75,13 @@ class FilePickerDialog(ModalScreen[ImportRequest | None]):
         with Vertical():
             yield Label("[b]Import notes[/b]  .md .txt .jsonl — each bullet or paragraph is a note")
             yield NotesTree(self.start, id="tree")
-            yield Input(placeholder="path of the file (Enter to import)", id="path")
+            yield Label(
+                "or a git repository's folder: its commits by you (git config user.email) "
+                "in the current cycle become proposed notes; for other authors or dates: "
+                "feedback-writer notes import -p NAME --git PATH --author EMAIL --since DAY",
+                id="git-hint",
+            )
+            yield Input(placeholder="path of the file or repository (Enter to import)", id="path")
             with Horizontal():
                 yield Select(
                     [(k.value, k) for k in AuthorKind],
@@ -83,6 +101,10 @@ class FilePickerDialog(ModalScreen[ImportRequest | None]):
         field.value = str(event.path)
         field.focus()
 
+    def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        if (event.path / ".git").exists():
+            self.query_one("#path", Input).value = str(event.path)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._submit()
 
@@ -93,11 +115,17 @@ class FilePickerDialog(ModalScreen[ImportRequest | None]):
         raw = self.query_one("#path", Input).value.strip()
         problem = self.query_one("#problem", Label)
         if not raw:
-            problem.update("Pick a file in the tree or type its path.")
+            problem.update("Pick a file or a git repository's folder, or type its path.")
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = self.start / path
+        if path.is_dir():
+            if not (path / ".git").exists():
+                problem.update(f"{path}: a folder, not a notes file or a git repository's top")
+                return
+            self.dismiss(GitRequest(path))
+            return
         if not path.is_file():
             problem.update(f"{path}: no such file")
             return

@@ -17,7 +17,7 @@ HELP = """\
 From a pile of notes to edited, paste-ready feedback, without leaving the terminal.
 
 1. **People (1)**: `n` new person, set the level, target and mode on the right, `Enter` works on them.
-2. **Notes (2)**: `a` add (type; it saves itself), `Enter` edit, `d` delete, `u` undo, `i` import a file, `x` leave a note out of drafts.
+2. **Notes (2)**: `a` add (type; it saves itself), `Enter` edit, `d` delete, `u` undo, `i` import a file or a git repository's folder, `x` leave a note out of drafts; notes proposed from git: `p` show only them, `k` keep, `r` drop, `K` keep all from its repository.
 3. **Evidence (3)**: `s` suggest evidence, `a` accept, `r` reject, `+` add from the ladder, `g` coverage grid.
 4. **Draft (4)**: `g` generate (Esc cancels), `Enter` edit the section beside its evidence (it saves itself), `v` diff against the model's text, `p` approve, `r` regenerate the section.
 5. **Export (5)**: the gate says which sections are still untouched; `e` export to a file, `c` copy.

@@ -1,4 +1,5 @@
-"""Provides the Notes screen: list, add, edit (autosaved), delete with undo, import a file.
+"""Provides the Notes screen: list, add, edit (autosaved), delete with undo, import a file
+or propose notes from a git repository (keep/drop them: :mod:`.notes_git`).
 
 There is no save key. The editor is an :class:`AutosaveEditor` (half a second after the
 last keystroke, every two seconds while typing goes on, at once on leaving; a failed save
@@ -22,9 +23,10 @@ from textual.widgets import DataTable, Input, Label, Static
 from feedback_writer.errors import FeedbackWriterError
 from feedback_writer.notes.model import Note, ParsedNote
 from feedback_writer.storage.records import MappingRecord
-from feedback_writer.tui.dialogs.file_picker import FilePickerDialog, ImportRequest
+from feedback_writer.tui.dialogs.file_picker import FilePickerDialog, GitRequest, ImportRequest
 from feedback_writer.tui.messages import EditorSaved, EditorSaveFailed, NotesImported
-from feedback_writer.tui.screens.base import MainScreen
+from feedback_writer.tui.screens.notes_git import BINDINGS as PROPOSED_BINDINGS
+from feedback_writer.tui.screens.notes_git import ProposedNotesScreen
 from feedback_writer.tui.widgets.autosave import AutosaveEditor
 
 
@@ -46,6 +48,13 @@ def _source(note: Note) -> str:
     return (who + " · " if who else "") + where
 
 
+_NO_NOTES = (
+    "No notes yet. [b]a[/b] adds one (type, it saves itself); [b]i[/b] imports a Markdown, "
+    "text or JSONL file, or proposes notes from a git repository's folder."
+)
+_NO_PROPOSED = "No proposed notes. [b]p[/b] shows all notes again."
+
+
 class _Target:
     """The note in the editor (``note_id`` None: a new one, set by its first save) and its
     date as typed. A failed save retried later still goes to this note."""
@@ -64,7 +73,7 @@ class _Target:
             return None, False
 
 
-class NotesScreen(MainScreen):
+class NotesScreen(ProposedNotesScreen):
     """A person's notes, oldest first, with an editor beside the list."""
 
     MODE = "notes"
@@ -76,6 +85,7 @@ class NotesScreen(MainScreen):
         Binding("i", "import_file", "Import"),
         Binding("x", "toggle_excluded", "Exclude"),
         Binding("escape", "leave_editor", "List", show=False),
+        *PROPOSED_BINDINGS,
     ]
     DEFAULT_CSS = """
     NotesScreen #notes-table { width: 1fr; }
@@ -108,11 +118,7 @@ class NotesScreen(MainScreen):
         yield Horizontal(
             Vertical(
                 table,
-                Static(
-                    "No notes yet. [b]a[/b] adds one (type, it saves itself); "
-                    "[b]i[/b] imports a Markdown, text or JSONL file.",
-                    id="empty",
-                ),
+                Static(_NO_NOTES, id="empty"),
             ),
             Vertical(
                 Label("new note", id="note-head"),
@@ -145,17 +151,20 @@ class NotesScreen(MainScreen):
 
     def _fill_table(self) -> None:
         table: DataTable[str] = self.query_one(DataTable)
-        self._notes = self.repo.list_notes(self.person or "")
+        self._notes = self.shown_notes(self.repo.list_notes(self.person or ""))
         table.clear()
         for n in self._notes:
+            flags = (" (excluded)" if n.excluded else "") + (" (proposed)" if n.proposed else "")
             table.add_row(
                 n.id,
                 n.date.isoformat() if n.date else "",
-                _first_line(n.text) + (" (excluded)" if n.excluded else ""),
+                _first_line(n.text) + flags,
                 _source(n),
                 key=n.id,
             )
-        self.query_one("#empty").display = not self._notes
+        empty = self.query_one("#empty", Static)
+        empty.update(_NO_PROPOSED if self.proposed_only else _NO_NOTES)
+        empty.display = not self._notes
         table.display = bool(self._notes)
 
     def _load(self, note: Note | None) -> None:
@@ -280,6 +289,12 @@ class NotesScreen(MainScreen):
         self.reload()
         self.notify(f"Deleted {note.id}. Press u to undo.", title="Note deleted")
 
+    def _settle(self, ids: list[str], *, keep: bool) -> None:
+        self._editor.flush()
+        if not keep and self._current in ids:
+            self._target = _Target(None, "")  # dropped: the editor moves to another note
+        super()._settle(ids, keep=keep)
+
     def action_undo(self) -> None:
         if not self._undo:
             self.notify("Nothing to undo.")
@@ -306,9 +321,13 @@ class NotesScreen(MainScreen):
         self.notify(f"{note.id} {state}.")
 
     def action_import_file(self) -> None:
-        def picked(request: ImportRequest | None) -> None:
-            if request is not None and self.person is not None:
-                self._status(f"importing {request.path.name}…")
+        def picked(request: ImportRequest | GitRequest | None) -> None:
+            if request is None or self.person is None:
+                return
+            self._status(f"importing {request.path.name}…")
+            if isinstance(request, GitRequest):
+                self.import_git(self.person, request.path)
+            else:
                 self._import(self.person, request)
 
         self.app.push_screen(FilePickerDialog(Path.cwd()), picked)

@@ -104,8 +104,42 @@ def check_m001(repo: Repository) -> None:
     assert repo.restore_note(deleted, maps).id == "n1"
 
 
+HEAD_SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
+
+
+def seed_m002(db: sqlite3.Connection) -> None:
+    """Ana imported from git: n1 is proposed (its commit and a folded one in the ledger),
+    one commit she dropped; Bo dropped the only note of his 'web' repository."""
+    db.execute("UPDATE notes SET state = 'proposed', source = 'git:api@a1b2c3d' WHERE id = 1")
+    db.execute(
+        "INSERT INTO git_commits (person_id, sha, repo, note_id, imported_at) VALUES "
+        "(1, ?, 'api', 1, ?), (1, ?, 'api', 1, ?), (1, ?, 'api', NULL, ?), "
+        "(2, ?, 'web', NULL, ?)",
+        (HEAD_SHA, AT, "f" * 40, AT, "d" * 40, AT, "e" * 40, AT),
+    )
+
+
+def check_m002(repo: Repository) -> None:
+    """Notes from before m002 are kept; seeded git notes stay proposed (an undone delete
+    included) until kept, and no commit imported before, dropped or not, comes back."""
+    if not repo.known_git_shas("Ana Lima"):  # the workspace was upgraded from m001
+        assert not any(n.proposed for n in repo.list_notes("Ana Lima"))
+        assert repo.git_repo_names("Ana Lima") == []
+        return
+    notes = {n.id: n for n in repo.list_notes("Ana Lima")}
+    assert notes["n1"].proposed and notes["n1"].source == "git:api@a1b2c3d"
+    assert not notes["n2"].proposed
+    assert "n1" not in [n.id for n in repo.list_notes("Ana Lima", include_proposed=False)]
+    assert repo.known_git_shas("Ana Lima") == {HEAD_SHA, "f" * 40, "d" * 40}
+    assert repo.proposed_note_ids("Ana Lima", "api") == ["n1"]
+    assert repo.git_repo_names("Bo Chen") == ["web"]
+    assert repo.settle_proposed("Ana Lima", ["n1"], keep=True) == 1
+    assert not repo.get_note("n1").proposed
+
+
 SEEDS: dict[str, tuple[Callable[[sqlite3.Connection], None], Callable[[Repository], None]]] = {
     "m001_initial": (seed_m001, check_m001),
+    "m002_note_state_and_git_commits": (seed_m002, check_m002),
 }
 
 
