@@ -16,7 +16,7 @@ from feedback_writer.context import AppContext
 from feedback_writer.storage.git_notes import GitNoteRow
 from feedback_writer.tui.app import make_app
 from feedback_writer.tui.dialogs.confirm import ConfirmDialog
-from feedback_writer.tui.testing import wait_for_workers
+from tests.helpers.tui import wait_for_workers
 
 SIZE = (120, 30)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ class GitRepo:
 
 
 @pytest.fixture
-def make_repo(tmp_path: Path):  # type: ignore[no-untyped-def]
+def make_repo(tmp_path: Path) -> Callable[[str], GitRepo]:
     def make(name: str = "api") -> GitRepo:
         return GitRepo(tmp_path / name)
 
@@ -70,7 +71,7 @@ def make_repo(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sample(make_repo) -> GitRepo:  # type: ignore[no-untyped-def]
+def sample(make_repo: Callable[[str], GitRepo]) -> GitRepo:
     """Ana's and Bo's work: a PR merge with a description, noise, non-ASCII, trailers."""
     repo = make_repo("api")
     repo.commit("Initial commit", date="2026-01-02")
