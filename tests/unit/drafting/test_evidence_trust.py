@@ -97,3 +97,13 @@ def test_default_templates_carry_polarity_and_every_cited_text(world: World, mod
     assert f"for: {FAR_ABOVE}" in runbook_line and "(unconfirmed)" not in runbook_line
     assert ladder.expectation(FAR_ABOVE).text in prompt
     assert '"against: id" shows a gap' in prompt  # the system message explains the marks
+
+
+def test_the_tui_evidence_panel_labels_unconfirmed_evidence(world: World) -> None:
+    from feedback_writer.tui.controllers.draft_data import evidence_text
+
+    _suggest_only(world)
+    record = create_draft(world.ctx, PERSON, level="mid", threshold=0.5)
+    section = world.ctx.repo.section(record.id, "competency:reliability")
+    text = evidence_text(world.ctx, PERSON, record, section, section.human_text)
+    assert text.splitlines()[0].startswith("⚠ unconfirmed")
