@@ -41,12 +41,8 @@ def setup_demo(ctx: AppContext) -> int:
     suggest(repo, ctx.ladder, DEMO_PERSON)
     prepared = prepare(
         ctx, DEMO_PERSON, level=DEMO_LEVEL, target=DEMO_TARGET, mode="manager",
-        threshold=DEMO_THRESHOLD,
+        threshold=DEMO_THRESHOLD,  # explicit: nothing is confirmed yet; labelled unconfirmed
     )  # fmt: skip
-    prepared.warnings.append(
-        f"demo: suggestions scoring >= {DEMO_THRESHOLD} are used as evidence without "
-        "confirmation; confirm them with 'feedback-writer evidence' in real use"
-    )
     return finish(repo, prepared, OfflineDrafter().draft(prepared.request)).id
 
 

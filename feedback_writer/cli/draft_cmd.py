@@ -63,7 +63,8 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
-    help="Also count suggestions scoring at least this as evidence.",
+    help="Also draft from unconfirmed suggestions scoring at least this (labelled "
+    "unconfirmed); without it, only confirmed evidence counts and none is an error.",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
@@ -93,7 +94,9 @@ def draft(
     """Draft feedback for a person from their mapped notes and store it unreviewed.
 
     The window is --since/--until, else the person's current cycle, else all notes.
-    With no model configured the offline drafter writes an evidence outline."""
+    Drafts rest on confirmed evidence ('feedback-writer evidence accept'); with none in the
+    window it stops (exit 2) unless --threshold S is given. With no model configured the
+    offline drafter writes an evidence outline."""
     from feedback_writer.drafting.service import create_draft, plan_draft
 
     ctx.set_flag("prompts_dir", prompts_dir)

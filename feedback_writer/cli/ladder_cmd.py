@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +15,9 @@ from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.storage.atomic import atomic_write_text
+
+if TYPE_CHECKING:
+    from feedback_writer.ladder.enrich import Ask, Check
 
 
 @click.group()
@@ -201,3 +205,76 @@ def import_(csv_file: str, output: str, name: str | None, force: bool) -> None:
     )
     if not lad.has_hints:
         click.echo(_TEXTS_ONLY_NOTE.format(path=out))
+
+
+@ladder.command("enrich")
+@click.argument("ladder_file", metavar="LADDER", type=click.Path(dir_okay=False, exists=True))
+@click.option("--model", help="litellm model string (default: the 'model' setting).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="The copy to write.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option("--dry-run", is_flag=True, help="Print exactly what would be sent; send nothing.")
+@common_options
+@app
+def enrich_cmd(
+    ctx: AppContext,
+    ladder_file: str,
+    model: str | None,
+    output: str | None,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Have a model write signals and 3-6 example notes per expectation into a copy of
+    LADDER (one call per competency; only the ladder is sent, never a note). The copy
+    marks them generated_signals/generated_examples: review it before using it."""
+    from feedback_writer.ladder import enrich as core
+    from feedback_writer.ladder.loader import load_ladder
+
+    source = load_ladder(ladder_file)
+    if dry_run:
+        for comp in source.competencies:
+            if not any(e.competency == comp.slug for e in source.expectations):
+                continue
+            click.echo(f"=== {comp.slug}: one call ===")
+            for m in core.enrich_messages(source, comp.slug):
+                click.echo(f"--- {m['role']} ---\n{m['content']}\n")
+        click.echo("dry run: nothing was sent", err=True)
+        return
+    if not output:
+        raise UsageError("pass -o OUTPUT: the enriched copy is written there")
+    out = Path(output)
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists; pass --force to overwrite it")
+    ask = _gateway_ask(ctx, model)
+    answers = core.enrich(source, ask, on_progress=lambda line: click.echo(line, err=True))
+    text = core.dump_ladder(core.apply_hints(source, answers), out.suffix.lower() == ".json")
+    enriched = core.verify(source, text, str(out))
+    atomic_write_text(out, text)  # a temp file renamed at the end: never a partial file
+    made = sum(len(e.generated) for e in enriched.expectations)
+    click.echo(
+        f"wrote {out}: {made} generated signals and examples for "
+        f"{len(enriched.expectations)} expectations (ids unchanged). Review them "
+        f"(generated_signals / generated_examples) before using it: "
+        f"feedback-writer ladder validate {out}"
+    )
+
+
+def _gateway_ask(ctx: AppContext, model: str | None) -> Ask:
+    """The enrichment call through the one gateway: structured, checked, repaired."""
+    from dataclasses import asdict
+
+    from feedback_writer.ladder.enrich import CompetencyHints
+    from feedback_writer.llm.gateway import gateway_for
+
+    repo = ctx.repo
+    gateway = gateway_for(ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r)))
+    if gateway is None:
+        raise UsageError("no model: pass --model or set the 'model' setting")
+    gateway.check_ready()
+
+    def ask(messages: list[dict[str, Any]], check: Check) -> CompetencyHints:
+        result = gateway.complete_structured(
+            messages, CompetencyHints, purpose="ladder-enrich", validate=check
+        )
+        return result.value
+
+    return ask

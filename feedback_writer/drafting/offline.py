@@ -45,6 +45,13 @@ EXCEEDS_ABOVE = 2
 # out: matchers rank many weak neighbours under one strong hit.
 RELATIVE_CUT = 0.7
 MAX_CITED = 3
+UNCONFIRMED = "(unconfirmed suggestion) "
+"""Prefix of a point resting on a matcher's suggestion nobody confirmed (--threshold)."""
+
+
+def unconfirmed(maps: Sequence[MappingRecord]) -> bool:
+    """True when any of ``maps`` is a suggestion rather than a confirmed mapping."""
+    return any(m.status != "accepted" for m in maps)
 
 
 def excerpt(text: str, width: int = 140) -> str:
@@ -101,8 +108,9 @@ def calibrate(tally: _Tally, level: str) -> Calibration:
 def _point(note: Note, maps: list[MappingRecord], ladder: Ladder, kind: str) -> Point:
     best = max(maps, key=lambda m: m.score)
     what = ladder.expectation(best.expectation_id).text
+    label = UNCONFIRMED if unconfirmed(maps) else ""
     return Point(
-        text=f"{what}: {excerpt(note.text)}",
+        text=f"{label}{what}: {excerpt(note.text)}",
         kind="strength" if kind == "positive" else "growth",
         expectation_ids=[m.expectation_id for m in sorted(maps, key=lambda m: -m.score)][
             :MAX_CITED
@@ -192,8 +200,9 @@ class OfflineDrafter:
             ]
             negative = [m for m in maps if m.polarity == "negative"]
             who = f" ({note.author_name})" if note.author_name else ""
+            label = UNCONFIRMED if unconfirmed(maps) else ""
             point = Point(
-                text=f"Peer{who}: {excerpt(note.text)}",
+                text=f"{label}Peer{who}: {excerpt(note.text)}",
                 kind="growth" if negative else "strength",
                 expectation_ids=[m.expectation_id for m in (negative or maps)][:MAX_CITED],
                 note_ids=[note.id],
@@ -206,6 +215,7 @@ class OfflineDrafter:
         mine = request.mode == "self"
         own = request.own_notes
         mapped = [n for n in own if request.evidence.get(n.id)]
+        guessed = [n for n in request.notes if unconfirmed(request.evidence.get(n.id, ()))]
 
         def names(slugs: list[str]) -> str:
             return ", ".join(ladder.competency(s).name for s in slugs) or "none"
@@ -235,4 +245,9 @@ class OfflineDrafter:
             f"Growth areas (negative evidence): {names(growth)}.",
             f"No evidence yet: {names(missing)}.",
         ]
+        if guessed:
+            lines.append(
+                f"Unconfirmed: {len(guessed)} note(s) rest on matcher suggestions nobody "
+                "confirmed (marked 'unconfirmed suggestion'); confirm or reject them first."
+            )
         return "\n".join(lines)

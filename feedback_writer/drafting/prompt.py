@@ -2,8 +2,10 @@
 
 Budget rule: the prompt holds only what the draft needs. Expectations: for each
 competency with evidence in the window (positive or negative), the current level's and
-the guidance level's (next or target); other competencies appear by slug only. Notes:
-the window's notes, one line each, with the expectation ids they were mapped to. When the
+the guidance level's (next or target), plus every other expectation a note is mapped to
+(whatever its level), so each id a note carries has its text; other competencies appear
+by slug only. Notes: the window's notes, one line each, with each mapping's polarity
+(``for``/``against``) and ``(unconfirmed)`` on a suggestion nobody confirmed. When the
 notes do not fit the model's context they are condensed in chunks first (one
 ``complete_text`` call per chunk), keeping every note id.
 """
@@ -42,6 +44,10 @@ def note_view(note: Note, request: DraftRequest) -> dict[str, Any]:
     """What a template sees of a note (its text is fenced by the template)."""
     maps = request.evidence.get(note.id, ())
     polarity = {m.polarity for m in maps}
+    mapped = [
+        {"id": m.expectation_id, "polarity": m.polarity, "confirmed": m.status == "accepted"}
+        for m in maps
+    ]
     return {
         "id": note.id,
         "date": note.date.isoformat() if note.date else None,
@@ -50,6 +56,8 @@ def note_view(note: Note, request: DraftRequest) -> dict[str, Any]:
         "text": note.text,
         "expectation_ids": [m.expectation_id for m in maps],
         "polarity": "mixed" if len(polarity) > 1 else (polarity.pop() if polarity else None),
+        "maps": mapped,
+        "unconfirmed": any(not m["confirmed"] for m in mapped),
     }
 
 
@@ -64,6 +72,18 @@ def evidenced_competencies(request: DraftRequest) -> list[str]:
     return [c.slug for c in request.ladder.competencies if c.slug in seen]
 
 
+def _other_cited(
+    request: DraftRequest, slug: str, cited: set[str], listed: set[str]
+) -> list[dict[str, str]]:
+    """Expectations of ``slug`` a note is mapped to that ``listed`` lacks, in ladder order."""
+    return [
+        {"id": e.id, "text": e.text, "level": e.level}
+        for lv in request.ladder.level_slugs
+        for e in request.ladder.expectations_at(lv, slug)
+        if e.id in cited and e.id not in listed
+    ]
+
+
 def draft_variables(
     request: DraftRequest, notes: Sequence[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -71,6 +91,12 @@ def draft_variables(
     ladder = request.ladder
     chosen = evidenced_competencies(request)
     guidance = request.guidance_level
+    cited = {
+        m.expectation_id
+        for n in request.notes
+        for m in request.evidence.get(n.id, ())
+        if ladder.has_expectation(m.expectation_id)
+    }
     competencies = []
     for slug in chosen:
         comp = ladder.competency(slug)
@@ -92,6 +118,7 @@ def draft_variables(
                 "evidence_count": count,
                 "current": [{"id": e.id, "text": e.text} for e in current],
                 "next": [{"id": e.id, "text": e.text} for e in nxt],
+                "cited": _other_cited(request, slug, cited, {e.id for e in (*current, *nxt)}),
             }
         )
     views = list(notes) if notes is not None else [note_view(n, request) for n in request.notes]

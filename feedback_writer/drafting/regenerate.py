@@ -70,7 +70,7 @@ def regenerate_section(
     window = record.meta.get("window") or {}
     prepared = prepare(
         ctx, record.person, since=_date(window.get("since")), until=_date(window.get("until")),
-        on_progress=on_progress, on_text=on_text,
+        threshold=record.meta.get("threshold"), on_progress=on_progress, on_text=on_text,
     )  # fmt: skip
     # The draft's own mode, without saving it on the person as passing mode= would.
     request = dataclasses.replace(prepared.request, mode=record.mode)

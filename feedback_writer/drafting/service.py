@@ -8,7 +8,7 @@ and stored unreviewed with :meth:`Repository.save_draft`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from feedback_writer.drafting.remote import ModelDrafter
     from feedback_writer.ladder.model import Ladder
     from feedback_writer.storage.repository import Repository
-
-# Suggestions at or above this score count as evidence when nothing is confirmed yet.
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass
@@ -50,6 +47,8 @@ class Prepared:
     evidence_source: str
     subject: Person
     """The person's record, read once; ``request.person`` is its name."""
+    threshold: float | None = None
+    """The --threshold the evidence was gathered with (None: confirmed evidence only)."""
 
 
 def review_window(
@@ -89,28 +88,47 @@ def gather_evidence(
     notes: Sequence[Note],
     threshold: float | None,
 ) -> tuple[dict[str, list[MappingRecord]], list[str], str]:
-    """Confirmed evidence among the person's ``mappings`` (read once); when none is
-    confirmed, suggestions above a threshold (warned)."""
+    """Confirmed evidence among the person's ``mappings`` (read once); with ``threshold``,
+    suggestions scoring at least that for notes nobody confirmed (warned, and labelled
+    unconfirmed downstream). Without a threshold and with nothing confirmed in the
+    window, a :class:`UsageError` (exit 2) says how to confirm."""
     from feedback_writer.mapping.evidence import select_evidence
 
     wanted = {n.id for n in notes}
-    if threshold is not None:
-        found = select_evidence(mappings, ladder, wanted, threshold)
-        return found, [], f"accepted and suggestions >= {threshold}"
-    found = select_evidence(mappings, ladder, wanted)
-    if found:
+    if threshold is None:
+        found = select_evidence(mappings, ladder, wanted)
+        if not found:
+            raise UsageError(
+                f"no confirmed evidence for {person} in this window: drafts rest on "
+                "evidence a person confirmed",
+                hint=f'confirm suggestions with feedback-writer evidence accept -p "{person}" '
+                "NOTE_ID EXPECTATION_ID (or on the TUI's Evidence screen), or pass "
+                "--threshold S to draft from suggestions scoring >= S, labelled unconfirmed",
+            )
         return found, [], "accepted"
-    found = select_evidence(mappings, ladder, wanted, DEFAULT_THRESHOLD)
-    warning = (
-        f"no confirmed evidence for {person} yet: using suggestions scoring >= "
-        f"{DEFAULT_THRESHOLD} (confirm them with 'feedback-writer evidence')"
-    )
-    if not found:
-        warning = (
-            f"no evidence for {person}: no confirmed mapping and no suggestion scoring >= "
-            f"{DEFAULT_THRESHOLD} (run 'feedback-writer map --person \"{person}\"' first)"
+    found = select_evidence(mappings, ladder, wanted, threshold)
+    guessed = unconfirmed_evidence(found)
+    warnings = []
+    if guessed:
+        warnings.append(
+            f"{len(guessed)} note(s) rest on unconfirmed suggestions scoring >= {threshold}"
+            " (labelled unconfirmed; confirm them with 'feedback-writer evidence accept')"
         )
-    return found, [warning], f"suggestions >= {DEFAULT_THRESHOLD}"
+    if not found:
+        warnings.append(
+            f"no evidence for {person}: no confirmed mapping and no suggestion scoring >= "
+            f"{threshold} (run 'feedback-writer map --person \"{person}\"' first)"
+        )
+    return found, warnings, f"accepted and suggestions >= {threshold}"
+
+
+def unconfirmed_evidence(evidence: Mapping[str, Sequence[MappingRecord]]) -> dict[str, list[str]]:
+    """note id -> the expectation ids it stands for on a suggestion nobody confirmed."""
+    out = {
+        note_id: [m.expectation_id for m in records if m.status != "accepted"]
+        for note_id, records in evidence.items()
+    }
+    return {k: v for k, v in out.items() if v}
 
 
 def _subject(
@@ -185,7 +203,7 @@ def prepare(
         on_progress=on_progress,
         on_text=on_text,
     )
-    return Prepared(request, warnings, source, subject)
+    return Prepared(request, warnings, source, subject, threshold)
 
 
 def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
@@ -215,6 +233,9 @@ def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRe
         },
         "note_ids": sorted(note_ids, key=lambda i: int(i[1:])),
         "evidence_source": prepared.evidence_source,
+        "threshold": prepared.threshold,
+        # note id -> expectation ids resting on suggestions nobody confirmed
+        "unconfirmed_evidence": unconfirmed_evidence(request.evidence),
         "usage": result.usage,
     }
     return repo.save_draft(

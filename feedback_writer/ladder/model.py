@@ -68,6 +68,16 @@ class ExpectationSpec(_Strict):
     examples: list[Text] = Field(
         default_factory=list, description="Example evidence: notes that would show it."
     )
+    generated_signals: list[Text] = Field(
+        default_factory=list,
+        description="Signals written by a model ('ladder enrich'), not by a person: review "
+        "them (keep, edit into signals, or delete). The matcher uses them like signals.",
+    )
+    generated_examples: list[Text] = Field(
+        default_factory=list,
+        description="Example notes written by a model ('ladder enrich'), not by a person: "
+        "review them before use. The matcher uses them like examples.",
+    )
 
 
 class Cell(_Strict):
@@ -119,7 +129,11 @@ class Expectation(_Strict):
     slug: str
     text: str
     signals: tuple[str, ...] = ()
+    """Hand-written signals, then generated ones."""
     examples: tuple[str, ...] = ()
+    """Hand-written examples, then generated ones."""
+    generated: tuple[str, ...] = ()
+    """The signals and examples above that a model wrote (``ladder enrich``)."""
 
 
 class Competency(_Strict):
@@ -241,8 +255,9 @@ class Ladder:
                             level=level,
                             slug=e.slug,
                             text=e.text,
-                            signals=tuple(e.signals),
-                            examples=tuple(e.examples),
+                            signals=(*e.signals, *e.generated_signals),
+                            examples=(*e.examples, *e.generated_examples),
+                            generated=(*e.generated_signals, *e.generated_examples),
                         )
                     )
         return out

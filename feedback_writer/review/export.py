@@ -168,6 +168,9 @@ def provenance(
             "drafter": draft.drafter,
             "model": draft.model,
             "template_hash": draft.template_hash,
+            # note id -> expectation ids drafted from suggestions nobody confirmed
+            "unconfirmed_evidence": draft.meta.get("unconfirmed_evidence", {}),
+            "evidence_threshold": draft.meta.get("threshold"),
         },
         "ladder": {
             "name": draft.ladder_name,

@@ -66,7 +66,7 @@ CASES: dict[str, tuple[str | None, Callable[[AppContext], None], tuple[str, ...]
     "draft-diff": ("Ana", lambda ctx: _draft(ctx, "first"), ("4", "v")),
     "export-refused": ("Ana", lambda ctx: _draft(ctx, "first"), ("5",)),
     "export-ready": ("Ana", lambda ctx: _draft(ctx, "all"), ("5",)),
-    "settings": ("Ana", lambda ctx: None, ("6",)),
+    "settings": ("Ana", _accept_top, ("6",)),
     "help": ("Ana", lambda ctx: None, ("question_mark",)),
 }
 

@@ -61,3 +61,23 @@ def seed(ctx: AppContext, *, peer: bool = False) -> None:
 def seeded(ctx: AppContext) -> AppContext:
     seed(ctx)
     return ctx
+
+
+def confirm_evidence(ctx: AppContext, person: str = "Ana") -> None:
+    """Offline suggestions for ``person``, the best one per note accepted: drafts rest on
+    confirmed evidence."""
+    from feedback_writer.mapping import service
+
+    service.suggest(ctx.repo, ctx.ladder, person)
+    seen: set[str] = set()
+    for m in ctx.repo.mappings_for_person(person):
+        if m.note_id not in seen:
+            seen.add(m.note_id)
+            service.accept(ctx.repo, ctx.ladder, m.note_id, m.expectation_id)
+
+
+@pytest.fixture
+def confirmed(seeded: AppContext) -> AppContext:
+    """``seeded`` with one confirmed mapping per note, so the Draft screen can draft."""
+    confirm_evidence(seeded)
+    return seeded

@@ -92,6 +92,7 @@ async def test_a_failed_save_survives_opening_another_note(
         assert not seeded.repo.get_note(second.id).text.startswith("Z")
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_draft_section_typing_is_saved_and_the_evidence_loads(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:

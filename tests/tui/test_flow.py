@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
@@ -121,6 +122,7 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
         assert app.clipboard == written
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_export_refused_names_the_untouched_section(
     seeded: AppContext, tmp_path: Path
 ) -> None:
@@ -154,6 +156,7 @@ async def test_export_refused_names_the_untouched_section(
         assert any("not allowed yet" in m for m in notifications(app))
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_whitespace_only_edit_does_not_open_the_gate(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
@@ -248,6 +251,7 @@ async def test_bad_file_is_a_notification_not_a_crash(seeded: AppContext, tmp_pa
         assert any("not UTF-8" in m and "bad.md:1" in m for m in notifications(app))
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_missing_key_tells_what_to_do(seeded: AppContext) -> None:
     seeded.set_flag("model", "gpt-4o-mini")  # no OPENAI_API_KEY in the test environment
     app = make_app(seeded, person="Ana")
@@ -260,6 +264,7 @@ async def test_missing_key_tells_what_to_do(seeded: AppContext) -> None:
         assert not any("Traceback" in m for m in messages)
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_escape_cancels_a_running_draft(seeded: AppContext, monkeypatch: Any) -> None:
     import threading
 
@@ -335,6 +340,7 @@ async def test_evidence_add_from_the_ladder_and_flip_polarity(seeded: AppContext
         assert flipped[exp_id].polarity != added[exp_id].polarity
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppContext) -> None:
     from feedback_writer.review.gate import gate_status
 
@@ -359,6 +365,7 @@ async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppConte
         assert not summary.human_text.startswith("Mine ")
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_settings_preview_shows_the_prompt_for_the_person(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
@@ -369,6 +376,7 @@ async def test_settings_preview_shows_the_prompt_for_the_person(seeded: AppConte
         assert "runbooks" in preview  # a note of Ana's, in the prompt
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:
@@ -393,6 +401,7 @@ async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: A
         assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
     app = make_app(seeded, person="Ana")
     async with app.run_test(size=SIZE) as pilot:

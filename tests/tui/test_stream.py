@@ -114,6 +114,7 @@ def paused_stream(
     return route, half
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_streamed_text_shows_before_the_sections(
     seeded: AppContext, router: respx.MockRouter
 ) -> None:
@@ -149,6 +150,7 @@ async def test_streamed_text_shows_before_the_sections(
         release.set()
 
 
+@pytest.mark.usefixtures("confirmed")
 async def test_escape_mid_stream_cancels_clears_the_text_and_stores_nothing(
     seeded: AppContext, router: respx.MockRouter
 ) -> None:

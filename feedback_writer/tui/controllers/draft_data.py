@@ -63,6 +63,9 @@ def evidence_text(
 
     lines: list[str] = []
     note_ids, exp_ids = cited_ids(section.model_text + "\n" + human_text)
+    guessed = draft.meta.get("unconfirmed_evidence") or {}
+    if any(n in guessed for n in note_ids):
+        lines.append("⚠ unconfirmed: some cited evidence is a suggestion nobody confirmed\n")
     for note_id in note_ids:
         try:
             note = ctx.repo.get_note(note_id)

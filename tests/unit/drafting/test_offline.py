@@ -6,8 +6,11 @@ import datetime as dt
 import subprocess
 import sys
 
+import pytest
+
 from feedback_writer.drafting.offline import LABEL, NAME, OfflineDrafter, _Tally, calibrate
 from feedback_writer.drafting.service import create_draft, prepare
+from feedback_writer.errors import UsageError
 from tests.unit.drafting.drafting_fakes import PERSON, World
 
 
@@ -79,13 +82,17 @@ def test_window_and_exclusions(world: World) -> None:
     assert [n.id for n in default.request.notes] == world.ids[2:]
 
 
-def test_falls_back_to_suggestions_with_a_warning(world: World) -> None:
+def test_refuses_without_confirmed_evidence_unless_given_a_threshold(world: World) -> None:
     repo = world.ctx.repo
     for m in repo.mappings_for_person(PERSON):
         repo.set_mapping(m.note_id, m.expectation_id, "suggested")
-    prepared = prepare(world.ctx, PERSON, level="mid")
+    with pytest.raises(UsageError) as caught:
+        prepare(world.ctx, PERSON, level="mid")
+    assert caught.value.exit_code == 2
+    assert "evidence accept" in str(caught.value) and "--threshold" in str(caught.value)
+    prepared = prepare(world.ctx, PERSON, level="mid", threshold=0.0)
     assert prepared.request.evidence
-    assert any("no confirmed evidence" in w for w in prepared.warnings)
+    assert any("unconfirmed" in w for w in prepared.warnings)
 
 
 def test_offline_path_never_imports_litellm(world: World) -> None:
