@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from pathlib import Path
 
 import click
 
 from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.context import AppContext
-from feedback_writer.errors import NotesImportError, UsageError
+from feedback_writer.errors import NotesImportError, UsageError, WorkspaceBusy
 from feedback_writer.notes.model import AuthorKind, ParsedNote
 
 _KINDS = click.Choice([k.value for k in AuthorKind])
+
+UNSAVED_NOTES = "unsaved-notes.txt"
+"""The file in the workspace that keeps a typed note the workspace was too busy to store."""
+
+
+def keep_unsaved(workspace: Path, person: str, note: ParsedNote) -> Path:
+    """Append ``note`` to the workspace's :data:`UNSAVED_NOTES` (Markdown the importer
+    reads back: one bullet, its date in front) and return the file's path."""
+    path = workspace / UNSAVED_NOTES
+    workspace.mkdir(parents=True, exist_ok=True, mode=0o700)
+    when = f"{note.date.isoformat()}: " if note.date else ""
+    body = note.text.replace("\n", "\n  ")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
+        out.write(f"## not yet saved for {person}\n\n")
+        out.write(f"- {when}{body}\n\n")
+    return path
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -50,12 +69,22 @@ def add(
     body = " ".join(text).strip()
     if not body:
         raise UsageError("the note is empty")
-    note = ctx.repo.add_note(
-        person,
-        ParsedNote(text=body, date=date),
-        author_kind=AuthorKind(author_kind),
-        author_name=author,
-    )
+    parsed = ParsedNote(text=body, date=date)
+    try:
+        note = ctx.repo.add_note(
+            person, parsed, author_kind=AuthorKind(author_kind), author_name=author
+        )
+    except WorkspaceBusy as exc:
+        try:
+            kept = keep_unsaved(ctx.workspace, person, parsed)
+        except OSError:
+            raise WorkspaceBusy(
+                f"{exc.message}\nthe note was not saved; here it is:\n{body}", hint=exc.hint
+            ) from None
+        raise WorkspaceBusy(
+            f"{exc.message}\nyour note was not lost: it is kept in {kept}",
+            hint=f'add it later with: feedback-writer notes import -p "{person}" "{kept}"',
+        ) from None
     click.echo(f"added {note.id} for {person}")
 
 
