@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -12,9 +13,31 @@ import click
 from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.context import AppContext
 from feedback_writer.errors import NotesImportError, UsageError, WorkspaceBusy
-from feedback_writer.notes.model import AuthorKind, ParsedNote
+from feedback_writer.notes.dates import DateOrder
+from feedback_writer.notes.model import AuthorKind, ParsedNote, UndatedNote
 
 _KINDS = click.Choice([k.value for k in AuthorKind])
+
+date_order_option = click.option(
+    "--date-order",
+    type=click.Choice(["MDY", "DMY"], case_sensitive=False),
+    callback=lambda ctx, param, value: value.upper() if value else None,
+    help="Read 03/04/2026 as month first (MDY) or day first (DMY); without it an "
+    "ambiguous date leaves the note undated (listed on stderr).",
+)
+
+
+def warn_undated(undated: Sequence[UndatedNote]) -> None:
+    """Say on stderr which notes were left undated, one ``FILE:LINE: why`` each."""
+    for item in undated:
+        click.echo(f"warning: {item}", err=True)
+    if undated:
+        click.echo(
+            f"warning: {len(undated)} note(s) left undated: they stay out of dated windows "
+            "(draft --include-undated takes them in); --date-order MDY|DMY reads 03/04 dates",
+            err=True,
+        )
+
 
 UNSAVED_NOTES = "unsaved-notes.txt"
 """The file in the workspace that keeps a typed note the workspace was too busy to store."""
@@ -66,9 +89,14 @@ def add(
     author: str | None,
 ) -> None:
     """Add one note: feedback-writer notes add -p Ana "Led the incident review"."""
+    from feedback_writer.notes.textfile import bad_char
+
     body = " ".join(text).strip()
     if not body:
         raise UsageError("the note is empty")
+    found = bad_char(body)
+    if found is not None:
+        raise UsageError(f"the note contains {found[1]}; remove it and retry")
     parsed = ParsedNote(text=body, date=date)
     try:
         note = ctx.repo.add_note(
@@ -99,24 +127,36 @@ def add(
     help="Peer feedback: --author-kind peer --author NAME.",
 )
 @click.option("--author", help="Who wrote these notes.")
+@date_order_option
 @common_options
 @app
 def import_(
-    ctx: AppContext, person: str, files: tuple[str, ...], author_kind: str, author: str | None
+    ctx: AppContext,
+    person: str,
+    files: tuple[str, ...],
+    author_kind: str,
+    author: str | None,
+    date_order: DateOrder | None,
 ) -> None:
     """Import notes files (.md, .txt, .jsonl). Each file lands whole or not at all;
-    importing the same file again adds nothing."""
-    from feedback_writer.notes.parse import parse_file
+    importing the same file again adds nothing. Notes whose date cannot be read are
+    kept undated and listed on stderr (FILE:LINE)."""
+    from feedback_writer.notes.parse import read_notes_file
 
     parsed: list[tuple[str, list[ParsedNote]]] = []
+    undated: list[UndatedNote] = []
     problems: list[str] = []
     for path in files:
         try:
-            parsed.append((path, parse_file(path)))
+            read = read_notes_file(path, date_order=date_order)
         except NotesImportError as exc:
             problems += exc.problems
+            continue
+        parsed.append((path, read.notes))
+        undated += read.undated
     if problems:
         raise NotesImportError(problems, hint="nothing was imported; fix the file and retry")
+    warn_undated(undated)
     for path, items in parsed:
         result = ctx.repo.import_notes(
             person, items, author_kind=AuthorKind(author_kind), author_name=author

@@ -46,6 +46,20 @@ def _source(note: Note) -> str:
     return (who + " · " if who else "") + where
 
 
+def _leading_date(text: str) -> tuple[dt.date | None, str]:
+    """A "2026-01-12:" prefix read as the importer reads it: the date and the rest; a
+    prefix that does not resolve to one day leaves the text as it is."""
+    from feedback_writer.notes.dates import DateNotFound, leading_date
+
+    try:
+        found = leading_date(text.strip())
+    except DateNotFound:
+        return None, text
+    if found is None or found.date is None or not found.rest.strip():
+        return None, text
+    return found.date, found.rest.strip()
+
+
 class _Target:
     """The note in the editor (``note_id`` None: a new one, set by its first save) and its
     date as typed. A failed save retried later still goes to this note."""
@@ -233,6 +247,8 @@ class NotesScreen(MainScreen):
         if not text.strip():
             self._status("empty notes are not saved (d deletes)")
             return
+        if date is None and not target.date_raw.strip():
+            date, text = _leading_date(text)
         if target.note_id is None:
             note = self.repo.add_note(self.person, ParsedNote(text=text.strip(), date=date))
             target.note_id = note.id
