@@ -110,6 +110,9 @@ class NotesScreen(MainScreen):
     NotesScreen #empty { padding: 1 2; color: $text-muted; }
     """
 
+    READ_IN_WORKER_FROM = 500
+    """From this many notes on, they are read in a worker thread, not on the UI thread."""
+
     def __init__(self) -> None:
         super().__init__()
         self._notes: list[Note] = []
@@ -153,11 +156,14 @@ class NotesScreen(MainScreen):
 
     # --- showing ----------------------------------------------------------------------
     def reload(self) -> None:
-        """Re-read the notes in a worker thread; the table is filled once, when they come."""
+        """Re-read the notes (many: in a worker thread) and fill the table once."""
         if self.person is None:
             return
         self._editor.flush()
-        self._read_notes(self.person)
+        if self.repo.count_notes(self.person) < self.READ_IN_WORKER_FROM:
+            self._show_notes(self.person, self.repo.list_notes(self.person))
+        else:
+            self._read_notes(self.person)
 
     @work(thread=True, exclusive=True, group="notes-read", exit_on_error=False)
     def _read_notes(self, person: str) -> None:

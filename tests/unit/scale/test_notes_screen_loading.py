@@ -32,6 +32,7 @@ async def test_the_notes_screen_fills_its_table_once_from_a_worker(monkeypatch):
 
     monkeypatch.setattr(type(ctx.repo), "list_notes", list_notes)
     monkeypatch.setattr(NotesScreen, "_fill_table", fill)
+    monkeypatch.setattr(NotesScreen, "READ_IN_WORKER_FROM", 100)
     app = make_app(ctx, person="Ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_workers(pilot)
