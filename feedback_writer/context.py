@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedback_writer import paths
-from feedback_writer.config import LoadedSettings, Settings, load_settings
 
 if TYPE_CHECKING:
+    from feedback_writer.config import LoadedSettings, Settings
     from feedback_writer.ladder.model import Ladder
     from feedback_writer.storage.repository import Repository
 
@@ -37,6 +37,8 @@ class AppContext:
 
     @cached_property
     def loaded(self) -> LoadedSettings:
+        from feedback_writer.config import load_settings  # pydantic: not for --help
+
         return load_settings(self.flags, config_file=self.config_file)
 
     @property

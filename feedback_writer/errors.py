@@ -64,6 +64,10 @@ class WorkspaceError(FeedbackWriterError):
     """The workspace database cannot be opened or migrated."""
 
 
+class WorkspaceBusy(WorkspaceError):
+    """Another process kept the workspace locked for writing longer than we waited."""
+
+
 class ExportBlocked(FeedbackWriterError):
     """Export refused by the review gate: some sections have not been edited by a human."""
 

@@ -61,6 +61,11 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
 @click.option("--until", callback=_date, help="Window end (YYYY-MM-DD).")
 @click.option("--exclude", multiple=True, metavar="ID", help="Leave a note out (repeatable).")
 @click.option(
+    "--include-undated",
+    is_flag=True,
+    help="Also draft from undated notes (a dated window leaves them out).",
+)
+@click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
     help="Also draft from unconfirmed suggestions scoring at least this (labelled "
@@ -86,6 +91,7 @@ def draft(
     since: dt.date | None,
     until: dt.date | None,
     exclude: tuple[str, ...],
+    include_undated: bool,
     threshold: float | None,
     fmt: str,
     dry_run: bool,
@@ -107,7 +113,7 @@ def draft(
 
     common: dict[str, Any] = {
         "level": level, "target": target, "mode": mode, "since": since, "until": until,
-        "exclude": exclude, "threshold": threshold,
+        "exclude": exclude, "threshold": threshold, "include_undated": include_undated,
     }  # fmt: skip
     if dry_run:
         plan = plan_draft(ctx, person, **common)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from feedback_writer.cli._common import app, common_options, person_option
+from feedback_writer.cli._notes_io import date_order_option
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
@@ -18,6 +19,7 @@ from feedback_writer.mapping.results import MappingRun, NoteMapping
 
 if TYPE_CHECKING:
     from feedback_writer.mapping.service import Decision
+    from feedback_writer.notes.dates import DateOrder
 
 _FORMAT = click.Choice(["table", "json"])
 
@@ -61,13 +63,17 @@ def _print_note(r: NoteMapping, ladder: Ladder) -> None:
         click.echo(f"      {m['score']:.2f} {sign} {m['expectation_id']}  {text}")
 
 
-def _file_items(path: str) -> list[tuple[str, str]]:
-    """(id, text) for each note of a file: the file's id, else '<stem>:<line>'."""
-    from feedback_writer.notes.parse import parse_file
+def _file_items(path: str, date_order: DateOrder | None = None) -> list[tuple[str, str]]:
+    """(id, text) for each note of a file: the file's id, else '<stem>:<line>'; the notes
+    left undated are listed on stderr."""
+    from feedback_writer.cli._notes_io import warn_undated
+    from feedback_writer.notes.parse import read_notes_file
 
+    parsed = read_notes_file(path, date_order=date_order)
+    warn_undated(parsed.undated)
     stem = Path(path).stem
     items = []
-    for n in parse_file(path):
+    for n in parsed.notes:
         note_id = n.external_id or f"{stem}:{n.source_line}"
         items.append((note_id, n.text))
     return items
@@ -89,6 +95,7 @@ def _file_items(path: str) -> list[tuple[str, str]]:
 @click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
 @click.option("--model", help="With --person: litellm model string to use for this run.")
 @click.option("--offline", is_flag=True, help="With --person: use the offline matcher only.")
+@date_order_option
 @common_options
 @app
 def map_command(
@@ -99,6 +106,7 @@ def map_command(
     fmt: str,
     model: str | None,
     offline: bool,
+    date_order: DateOrder | None,
 ) -> None:
     """Map notes to ladder expectations.
 
@@ -117,7 +125,7 @@ def map_command(
         if model or offline:
             raise UsageError("--model and --offline go with --person; a FILE is mapped offline")
         # No workspace is opened: mapping a file stores nothing.
-        run = service.map_texts(ctx.ladder, _file_items(file), top_k=top_k)
+        run = service.map_texts(ctx.ladder, _file_items(file, date_order), top_k=top_k)
         _print_run(run, ctx.ladder, fmt)
         return
     assert person is not None

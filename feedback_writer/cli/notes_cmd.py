@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from feedback_writer.cli._common import app, common_options, person_option
+from feedback_writer.cli._notes_io import date_order_option, keep_unsaved, warn_undated
 from feedback_writer.context import AppContext
-from feedback_writer.errors import NotesImportError, ProblemsError, UsageError
-from feedback_writer.notes.model import AuthorKind, ParsedNote
+from feedback_writer.errors import NotesImportError, ProblemsError, UsageError, WorkspaceBusy
+from feedback_writer.notes.model import AuthorKind, ParsedNote, UndatedNote
 
 if TYPE_CHECKING:
+    from feedback_writer.notes.dates import DateOrder
     from feedback_writer.notes.git_import import Proposal
 
 _KINDS = click.Choice([k.value for k in AuthorKind])
@@ -53,15 +55,30 @@ def add(
     author: str | None,
 ) -> None:
     """Add one note: feedback-writer notes add -p Ana "Led the incident review"."""
+    from feedback_writer.notes.textfile import bad_char
+
     body = " ".join(text).strip()
     if not body:
         raise UsageError("the note is empty")
-    note = ctx.repo.add_note(
-        person,
-        ParsedNote(text=body, date=date),
-        author_kind=AuthorKind(author_kind),
-        author_name=author,
-    )
+    found = bad_char(body)
+    if found is not None:
+        raise UsageError(f"the note contains {found[1]}; remove it and retry")
+    parsed = ParsedNote(text=body, date=date)
+    try:
+        note = ctx.repo.add_note(
+            person, parsed, author_kind=AuthorKind(author_kind), author_name=author
+        )
+    except WorkspaceBusy as exc:
+        try:
+            kept = keep_unsaved(ctx.workspace, person, parsed)
+        except OSError:
+            raise WorkspaceBusy(
+                f"{exc.message}\nthe note was not saved; here it is:\n{body}", hint=exc.hint
+            ) from None
+        raise WorkspaceBusy(
+            f"{exc.message}\nyour note was not lost: it is kept in {kept}",
+            hint=f'add it later with: feedback-writer notes import -p "{person}" "{kept}"',
+        ) from None
     click.echo(f"added {note.id} for {person}")
 
 
@@ -92,6 +109,7 @@ def add(
 @click.option("--since", callback=_date, help="With --git: from this day (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="With --git: up to this day (YYYY-MM-DD).")
 @click.option("--dry-run", is_flag=True, help="With --git: list what would be imported.")
+@date_order_option
 @common_options
 @app
 def import_(
@@ -104,9 +122,11 @@ def import_(
     since: dt.date | None,
     until: dt.date | None,
     dry_run: bool,
+    date_order: DateOrder | None,
 ) -> None:
     """Import notes files (.md, .txt, .jsonl). Each file lands whole or not at all;
-    importing the same file again adds nothing. With --git PATH: propose notes from the
+    importing the same file again adds nothing; notes whose date cannot be read are kept
+    undated and listed on stderr (FILE:LINE). With --git PATH: propose notes from the
     commit messages of local repositories (keep them with 'notes keep')."""
     if repos:
         if files:
@@ -125,17 +145,22 @@ def import_(
     if len(authors) > 1:
         raise UsageError("notes files take one --author")
     author = authors[0] if authors else None
-    from feedback_writer.notes.parse import parse_file
+    from feedback_writer.notes.parse import read_notes_file
 
     parsed: list[tuple[str, list[ParsedNote]]] = []
+    undated: list[UndatedNote] = []
     problems: list[str] = []
     for path in files:
         try:
-            parsed.append((path, parse_file(path)))
+            read = read_notes_file(path, date_order=date_order)
         except NotesImportError as exc:
             problems += exc.problems
+            continue
+        parsed.append((path, read.notes))
+        undated += read.undated
     if problems:
         raise NotesImportError(problems, hint="nothing was imported; fix the file and retry")
+    warn_undated(undated)
     for path, items in parsed:
         result = ctx.repo.import_notes(
             person, items, author_kind=AuthorKind(author_kind), author_name=author

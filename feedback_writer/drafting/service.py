@@ -68,17 +68,35 @@ def window_notes(
     since: dt.date | None,
     until: dt.date | None,
     exclude: Sequence[str] = (),
+    include_undated: bool = False,
 ) -> list[Note]:
-    """The window's notes without stored exclusions and without ``exclude``."""
+    """The window's notes without stored exclusions and without ``exclude``. A dated
+    window holds dated notes only, unless ``include_undated``."""
     for note_id in exclude:
         note = repo.get_note(note_id)
         if note.person != person.name:
             raise UsageError(f"--exclude {note_id}: that note belongs to {note.person}")
     skip = set(exclude)
     notes = repo.list_notes(
-        person.name, since=since, until=until, include_excluded=False, include_proposed=False
-    )
+        person.name, since=since, until=until, include_excluded=False,
+        include_proposed=False, include_undated=include_undated,
+    )  # fmt: skip
     return [n for n in notes if n.id not in skip]
+
+
+def undated_warning(
+    repo: Repository, person: Person, since: dt.date | None, until: dt.date | None
+) -> list[str]:
+    """A warning naming how many undated notes a dated window left out."""
+    if since is None and until is None:
+        return []
+    left_out = repo.count_undated(person.name)
+    if not left_out:
+        return []
+    return [
+        f"{left_out} undated note(s) of {person.name} left out of the window "
+        f"{since or 'the start'} to {until or 'now'} (--include-undated takes them in)"
+    ]
 
 
 def gather_evidence(
@@ -171,8 +189,10 @@ def prepare(
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
+    include_undated: bool = False,
 ) -> Prepared:
     """The draft request for ``person``; saves the level, target and mode when given.
+    Undated notes stay out of a dated window unless ``include_undated``.
 
     The person is resolved once; the cycle, the window's notes and the person's mappings
     are each read once."""
@@ -180,7 +200,8 @@ def prepare(
     subject, current, goal = _subject(repo, ladder, person, level, target, mode)
     name = subject.name
     start, end = review_window(repo, subject, since, until)
-    notes = window_notes(repo, subject, start, end, exclude)
+    notes = window_notes(repo, subject, start, end, exclude, include_undated)
+    undated = [] if include_undated else undated_warning(repo, subject, start, end)
     if not notes:
         span = f" between {start or 'the start'} and {end or 'now'}" if start or end else ""
         raise UsageError(
@@ -189,6 +210,7 @@ def prepare(
         )
     mappings = repo.mappings_for_person(name)
     evidence, warnings, source = gather_evidence(mappings, ladder, name, notes, threshold)
+    warnings = [*undated, *warnings]
     request = DraftRequest(
         person=name,
         mode=subject.mode,
@@ -264,12 +286,13 @@ def plan_draft(
     until: dt.date | None = None,
     exclude: Sequence[str] = (),
     threshold: float | None = None,
+    include_undated: bool = False,
 ) -> DryRun:
     """What :func:`create_draft` with the same arguments would send; nothing is sent or
     stored (a given level, target or mode is saved, as for a draft)."""
     prepared = prepare(
         ctx, person, level=level, target=target, mode=mode, since=since, until=until,
-        exclude=exclude, threshold=threshold,
+        exclude=exclude, threshold=threshold, include_undated=include_undated,
     )  # fmt: skip
     chosen = model or ctx.settings.model
     if not chosen:
@@ -300,6 +323,7 @@ def create_draft(
     threshold: float | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
+    include_undated: bool = False,
 ) -> DraftRecord:
     """Draft feedback for ``person`` and store it unreviewed (:func:`plan_draft` shows the
     prompt instead).
@@ -313,6 +337,7 @@ def create_draft(
     prepared = prepare(
         ctx, person, level=level, target=target, mode=mode, since=since, until=until,
         exclude=exclude, threshold=threshold, on_progress=on_progress, on_text=on_text,
+        include_undated=include_undated,
     )  # fmt: skip
     chosen = model or ctx.settings.model
     drafter: Drafter = model_drafter(ctx, chosen) if chosen else OfflineDrafter()

@@ -284,9 +284,28 @@ def parse_ladder(text: str, source: str = "<ladder>") -> Ladder:
     return Ladder(spec, path=source)
 
 
+_LOADED: dict[tuple[str, int, int], Ladder] = {}
+"""Ladders already parsed in this process, by (resolved path, mtime, size)."""
+
+
 def load_ladder(path: str | Path) -> Ladder:
-    """Load and validate a ladder file."""
+    """Load and validate a ladder file; a file unchanged since it was last loaded in this
+    process is not parsed again (the same :class:`Ladder` is returned)."""
     p = Path(path)
+    try:
+        stat = p.stat()
+        key: tuple[str, int, int] | None = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    ladder = _read_ladder(p)
+    if key is not None:
+        _LOADED[key] = ladder
+    return ladder
+
+
+def _read_ladder(p: Path) -> Ladder:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:

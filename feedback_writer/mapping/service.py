@@ -123,12 +123,10 @@ def suggest(
         on_progress=on_progress,
     )  # fmt: skip
     run.person = person
-    for result in run.results:
-        repo.replace_suggestions(
-            result.note_id,
-            [(m.expectation_id, m.score, m.polarity) for m in result.matches],
-            result.source,
-        )
+    repo.replace_suggestions_many(  # one transaction for the whole run
+        (r.note_id, [(m.expectation_id, m.score, m.polarity) for m in r.matches], r.source)
+        for r in run.results
+    )
     return run
 
 

@@ -4,6 +4,13 @@ Every store of the repository (people, notes, mappings, drafts, the call log) bu
 :class:`Database`: it opens the file readable by its owner only, waits up to ten seconds
 for a busy database instead of failing, brings the schema up to date, and offers
 :meth:`Database.transaction` so every multi-row write lands whole or not at all.
+
+Every write goes through :meth:`Database.transaction`: ``BEGIN IMMEDIATE`` waits for
+another process's write lock (the busy timeout), is retried while SQLite answers busy
+without waiting (WAL recovery, a checkpoint), and when the lock is still held after the
+timeout raises :class:`~feedback_writer.errors.WorkspaceBusy`, a plain message rather than
+``OperationalError: database is locked``. ``FEEDBACK_WRITER_BUSY_TIMEOUT`` (seconds)
+overrides the timeout.
 """
 
 from __future__ import annotations
@@ -18,11 +25,44 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from feedback_writer.errors import WorkspaceError
+from feedback_writer.errors import WorkspaceBusy, WorkspaceError
 from feedback_writer.storage.migrations import migrate
 
 BUSY_TIMEOUT_S = 10.0
-"""How long a connection waits for another process's lock before giving up."""
+"""How long a connection waits for another process's lock before giving up
+(``FEEDBACK_WRITER_BUSY_TIMEOUT`` overrides it, in seconds)."""
+
+BUSY_RETRY_PAUSE_S = 0.05
+"""The pause between two attempts at ``BEGIN`` that SQLite refused without waiting."""
+
+
+def busy_timeout() -> float:
+    """The busy timeout in seconds: the environment's, else :data:`BUSY_TIMEOUT_S`."""
+    raw = os.environ.get("FEEDBACK_WRITER_BUSY_TIMEOUT", "").strip()
+    try:
+        value = float(raw) if raw else BUSY_TIMEOUT_S
+    except ValueError:
+        return BUSY_TIMEOUT_S
+    return value if value >= 0 else BUSY_TIMEOUT_S
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" / "database is busy"."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def busy_error(path: Path | str, waited: float) -> WorkspaceBusy:
+    return WorkspaceBusy(
+        f"{path}: the workspace is busy: another feedback-writer (an import, a map, the "
+        f"TUI) kept it locked for writing for more than {waited:g} s; nothing was changed",
+        hint="wait for it to finish and run the command again",
+    )
 
 
 def now() -> dt.datetime:
@@ -47,11 +87,10 @@ def create_private(path: Path) -> None:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open the file in autocommit mode (transactions are explicit), WAL, foreign keys on."""
-    db = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-    )
+    wait = busy_timeout()
+    db = sqlite3.connect(path, timeout=wait, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
-    db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
     _use_wal(db)
     db.execute("PRAGMA foreign_keys=ON")
     return db
@@ -60,13 +99,13 @@ def connect(path: Path) -> sqlite3.Connection:
 def _use_wal(db: sqlite3.Connection) -> None:
     """Switch to WAL, retrying while another process holds the lock: SQLite may refuse
     this switch at once, without its busy handler, when several open a fresh file."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    deadline = time.monotonic() + busy_timeout()
     while True:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
 
@@ -79,6 +118,10 @@ class Database:
         try:
             create_private(db_path)
             self._db = connect(db_path)
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise busy_error(db_path, busy_timeout()) from None
+            raise WorkspaceError(f"{db_path}: cannot open the workspace: {exc}") from None
         except (OSError, sqlite3.Error) as exc:
             raise WorkspaceError(f"{db_path}: cannot open the workspace: {exc}") from None
         self._lock = threading.RLock()
@@ -104,19 +147,56 @@ class Database:
             if self._db.in_transaction:
                 yield self._db
                 return
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if is_busy(exc):
+                    raise busy_error(self.path, busy_timeout()) from None
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if is_busy(exc):
+                    raise busy_error(self.path, busy_timeout()) from None
+                raise
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``: the busy timeout waits for another writer; a busy answer
+        that came sooner (SQLite skips the wait in some WAL states) is retried until the
+        timeout has passed; then :class:`WorkspaceBusy`."""
+        wait = busy_timeout()
+        start = time.monotonic()
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() - start >= wait:
+                    raise busy_error(self.path, wait) from None
+                time.sleep(BUSY_RETRY_PAUSE_S)
 
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return list(self._db.execute(sql, args).fetchall())
+            try:
+                return list(self._db.execute(sql, args).fetchall())
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise busy_error(self.path, busy_timeout()) from None
+                raise
 
     def _one(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
         with self._lock:
-            row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
+            try:
+                row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise busy_error(self.path, busy_timeout()) from None
+                raise
             return row

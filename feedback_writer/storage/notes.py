@@ -125,17 +125,20 @@ class NoteStore(MappingStore):
         until: dt.date | None = None,
         include_excluded: bool = True,
         include_proposed: bool = True,
+        include_undated: bool = True,
     ) -> list[Note]:
-        """A person's notes, oldest first; undated notes are always inside a window.
-        Drafts pass ``include_proposed=False``: notes imported from git count once kept."""
+        """A person's notes, oldest first. Undated notes are inside a window unless
+        ``include_undated`` is False (then a dated window holds dated notes only). Drafts
+        pass ``include_proposed=False``: notes imported from git count once kept."""
         p = self.get_person(person)
         sql = "SELECT * FROM notes WHERE person_id = ?"
         args: list[Any] = [p.id]
+        undated = "date IS NULL OR " if include_undated else ""
         if since:
-            sql += " AND (date IS NULL OR date >= ?)"
+            sql += f" AND ({undated}date >= ?)"
             args.append(since.isoformat())
         if until:
-            sql += " AND (date IS NULL OR date <= ?)"
+            sql += f" AND ({undated}date <= ?)"
             args.append(until.isoformat())
         if not include_excluded:
             sql += " AND excluded = 0"
@@ -147,6 +150,15 @@ class NoteStore(MappingStore):
     def count_notes(self, person: str) -> int:
         p = self.get_person(person)
         row = self._one("SELECT count(*) FROM notes WHERE person_id = ?", (p.id,))
+        return int(row[0]) if row else 0
+
+    def count_undated(self, person: str, *, include_excluded: bool = False) -> int:
+        """How many of a person's notes have no date (by default: not counting excluded)."""
+        p = self.get_person(person)
+        sql = "SELECT count(*) FROM notes WHERE person_id = ? AND date IS NULL"
+        if not include_excluded:
+            sql += " AND excluded = 0"
+        row = self._one(sql, (p.id,))
         return int(row[0]) if row else 0
 
     def update_note(

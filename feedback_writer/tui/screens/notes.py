@@ -55,6 +55,32 @@ _NO_NOTES = (
 _NO_PROPOSED = "No proposed notes. [b]p[/b] shows all notes again."
 
 
+def _leading_date(text: str) -> tuple[dt.date | None, str]:
+    """A "2026-01-12:" prefix read as the importer reads it: the date and the rest; a
+    prefix that does not resolve to one day leaves the text as it is."""
+    from feedback_writer.notes.dates import DateNotFound, leading_date
+
+    try:
+        found = leading_date(text.strip())
+    except DateNotFound:
+        return None, text
+    if found is None or found.date is None or not found.rest.strip():
+        return None, text
+    return found.date, found.rest.strip()
+
+
+def _cells(note: Note) -> tuple[str, str, str, str]:
+    """The table row of a note: id, date, first line, source."""
+    return (
+        note.id,
+        note.date.isoformat() if note.date else "",
+        _first_line(note.text)
+        + (" (excluded)" if note.excluded else "")
+        + (" (proposed)" if note.proposed else ""),
+        _source(note),
+    )
+
+
 class _Target:
     """The note in the editor (``note_id`` None: a new one, set by its first save) and its
     date as typed. A failed save retried later still goes to this note."""
@@ -96,6 +122,9 @@ class NotesScreen(ProposedNotesScreen):
     NotesScreen #empty { padding: 1 2; color: $text-muted; }
     """
 
+    READ_IN_WORKER_FROM = 500
+    """From this many notes on, they are read in a worker thread, not on the UI thread."""
+
     def __init__(self) -> None:
         super().__init__()
         self._notes: list[Note] = []
@@ -130,17 +159,36 @@ class NotesScreen(ProposedNotesScreen):
         )
 
     def on_mount(self) -> None:
-        self.reload()
+        # No reload here: the screen's first resume reads the notes (once, in a worker).
         self.query_one(DataTable).focus()
 
     # --- showing ----------------------------------------------------------------------
     def reload(self) -> None:
+        """Re-read the notes (many: in a worker thread) and fill the table once."""
         if self.person is None:
             return
         self._editor.flush()
+        if self.repo.count_notes(self.person) < self.READ_IN_WORKER_FROM:
+            self._show_notes(self.person, self.repo.list_notes(self.person))
+        else:
+            self._read_notes(self.person)
+
+    @work(thread=True, exclusive=True, group="notes-read", exit_on_error=False)
+    def _read_notes(self, person: str) -> None:
+        try:
+            notes = self.repo.list_notes(person)
+        except Exception as exc:
+            self.fail("Reading the notes", exc)
+            return
+        self.app.call_from_thread(self._show_notes, person, notes)
+
+    def _show_notes(self, person: str, notes: list[Note]) -> None:
+        """Fill the table with ``notes`` (read off the UI thread) and place the cursor."""
+        if person != self.person or not self.is_attached:
+            return
         table: DataTable[str] = self.query_one(DataTable)
         row = table.cursor_row
-        self._fill_table()
+        self._fill_table(notes)
         if self._current is not None and any(n.id == self._current for n in self._notes):
             table.move_cursor(row=table.get_row_index(self._current))
         elif self._notes:
@@ -149,19 +197,12 @@ class NotesScreen(ProposedNotesScreen):
         else:
             self._load(None)
 
-    def _fill_table(self) -> None:
+    def _fill_table(self, notes: list[Note]) -> None:
         table: DataTable[str] = self.query_one(DataTable)
-        self._notes = self.shown_notes(self.repo.list_notes(self.person or ""))
+        self._notes = self.shown_notes(notes)
         table.clear()
         for n in self._notes:
-            flags = (" (excluded)" if n.excluded else "") + (" (proposed)" if n.proposed else "")
-            table.add_row(
-                n.id,
-                n.date.isoformat() if n.date else "",
-                _first_line(n.text) + flags,
-                _source(n),
-                key=n.id,
-            )
+            table.add_row(*_cells(n), key=n.id)
         empty = self.query_one("#empty", Static)
         empty.update(_NO_PROPOSED if self.proposed_only else _NO_NOTES)
         empty.display = not self._notes
@@ -242,6 +283,8 @@ class NotesScreen(ProposedNotesScreen):
         if not text.strip():
             self._status("empty notes are not saved (d deletes)")
             return
+        if date is None and not target.date_raw.strip():
+            date, text = _leading_date(text)
         if target.note_id is None:
             note = self.repo.add_note(self.person, ParsedNote(text=text.strip(), date=date))
             target.note_id = note.id
@@ -252,16 +295,20 @@ class NotesScreen(ProposedNotesScreen):
             self.repo.update_note(target.note_id, text=text, date=date)
 
     def _refresh_row(self) -> None:
-        """Show the saved text in the list without moving the editor's cursor."""
-        self._loading = True
-        try:
-            table: DataTable[str] = self.query_one(DataTable)
-            keep = self._current
-            self._fill_table()
-            if keep is not None:
-                table.move_cursor(row=table.get_row_index(keep))
-        finally:
-            self.call_after_refresh(self._done_loading)
+        """Show the saved note in the list without moving the editor's cursor: its row is
+        updated in place; a new note re-reads the list."""
+        keep = self._current
+        if keep is None:
+            return
+        index = next((i for i, n in enumerate(self._notes) if n.id == keep), None)
+        if index is None:
+            self.reload()
+            return
+        note = self.repo.get_note(keep)
+        self._notes[index] = note
+        table: DataTable[str] = self.query_one(DataTable)
+        for column, value in zip(table.columns, _cells(note), strict=False):
+            table.update_cell(keep, column, value)
 
     # --- actions ----------------------------------------------------------------------
     def action_add(self) -> None:
@@ -301,14 +348,13 @@ class NotesScreen(ProposedNotesScreen):
             return
         note, mappings = self._undo.pop()
         try:
-            self.repo.restore_note(note, mappings)
+            restored = self.repo.restore_note(note, mappings)
         except FeedbackWriterError as exc:
             self.fw.show_error(exc)
             return
+        self._editor.flush()
+        self._load(restored)  # the list, re-read, puts its cursor on it
         self.reload()
-        table: DataTable[str] = self.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(note.id))
-        self._load(self._note_at_cursor())
         self.notify(f"Restored {note.id}.")
 
     def action_toggle_excluded(self) -> None:

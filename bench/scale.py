@@ -1,0 +1,159 @@
+"""Prints the scale figures, each with its goal beside it: map, coverage, draft, export
+memory, the Notes screen and the draft prompt at many notes.
+
+Run: python bench/scale.py [--small 10000] [--large 100000]
+
+The machine is noisy: compare figures of one run (the ratio to the goal), not across runs.
+Each command runs in its own process; its peak RSS is read with ``resource.getrusage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_PHRASE = (
+    "led the incident review for the payments outage and wrote the postmortem mentored a "
+    "junior engineer through code reviews improved the on-call runbooks after the drill "
+    "shipped the billing export behind a feature flag with tests"
+)
+WORDS = tuple(_PHRASE.split())
+
+PEAK_RSS = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+took = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{proc.returncode} {took:.3f} {rss:.1f}")
+if proc.returncode:
+    print(proc.stderr[-2000:], file=sys.stderr)
+"""
+
+
+def seed(home: Path, n: int, *, mapped: bool) -> None:
+    """A workspace with Ana (mid) and ``n`` dated notes; ``mapped``: accepted mappings too."""
+    from feedback_writer.ladder.loader import load_ladder
+    from feedback_writer.notes.model import ParsedNote
+    from feedback_writer.paths import database_path, default_ladder_path
+    from feedback_writer.storage.repository import Repository
+
+    rng = random.Random(7)
+    ids = [e.id for e in load_ladder(default_ladder_path()).expectations]
+    with Repository(database_path(home / "workspace")) as repo:
+        repo.update_person("Ana", current_level="mid", target_level="senior")
+        notes = []
+        for i in range(n):
+            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
+            when = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
+            notes.append(ParsedNote(text=f"{text} ({i})", date=dt.date.fromisoformat(when)))
+        repo.import_notes("Ana", notes)
+        if mapped:
+            with repo.transaction() as db:
+                db.executemany(
+                    "INSERT OR IGNORE INTO mappings (note_id, expectation_id, score, polarity, "
+                    "source, status, updated_at) VALUES (?, ?, ?, 'positive', 'matcher', ?, "
+                    "'2026-01-01T00:00:00+00:00')",
+                    (
+                        (i, rng.choice(ids), rng.random(), rng.choice(("accepted", "suggested")))
+                        for i in range(1, n + 1)
+                        for _ in range(2)
+                    ),
+                )
+
+
+def run(home: Path, *args: str) -> tuple[int, float, float]:
+    env = {**os.environ, "FEEDBACK_WRITER_HOME": str(home / "workspace"),
+           "FEEDBACK_WRITER_CONFIG": str(home / "config.toml")}  # fmt: skip
+    cmd = [sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "feedback_writer", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout.split()
+    return int(out[0]), float(out[1]), float(out[2])
+
+
+def show(name: str, value: float, unit: str, goal: float, rc: int = 0) -> None:
+    verdict = "ok" if rc == 0 and value <= goal else ("FAILED rc" if rc else "over")
+    print(
+        f"{name:<44} {value:>9.2f} {unit:<3} goal < {goal:g} {unit}  "
+        f"({value / goal:.2f}x) {verdict}"
+    )
+
+
+def notes_screen(home: Path) -> float:
+    """Seconds from launching the TUI on the Notes screen to its table filled."""
+    code = """
+import asyncio, time
+from feedback_writer.context import AppContext
+from feedback_writer.tui.app import make_app
+from feedback_writer.tui.testing import wait_for_workers
+from textual.widgets import DataTable
+
+async def main():
+    ctx = AppContext()
+    app = make_app(ctx, person="Ana")
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while True:
+            tables = list(app.screen.query(DataTable))
+            if tables and tables[0].row_count:
+                break
+            await pilot.pause(0.01)
+        opened = time.perf_counter() - start
+        for _ in range(20):
+            await pilot.press("pagedown")
+        scrolled = time.perf_counter() - start - opened
+    print(f"{opened:.3f} {scrolled:.3f}")
+
+asyncio.run(main())
+"""
+    env = {**os.environ, "FEEDBACK_WRITER_HOME": str(home / "workspace"),
+           "FEEDBACK_WRITER_CONFIG": str(home / "config.toml")}  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if proc.returncode:
+        print(proc.stderr[-1500:], file=sys.stderr)
+        return float("inf"), float("inf")
+    opened, scrolled = proc.stdout.split()[-2:]
+    return float(opened), float(scrolled)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp, "small"), Path(tmp, "large")
+        started = time.perf_counter()
+        seed(small, args.small, mapped=False)
+        seed(large, args.large, mapped=True)
+        print(
+            f"seeded {args.small:,} and {args.large:,} notes "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        rc, took, _ = run(small, "map", "--person", "Ana", "--offline", "--format", "json")
+        show(f"map --person, {args.small:,} notes (end to end)", took, "s", 2.0, rc)
+        opened, scrolled = notes_screen(small)
+        show(f"Notes screen opens, {args.small:,} notes", opened, "s", 0.5)
+        show("Notes screen: 20 page-downs", scrolled, "s", 1.0)
+        for name, cmd in (
+            ("evidence coverage", ("evidence", "coverage", "-p", "Ana")),
+            ("draft (offline)", ("draft", "-p", "Ana", "--format", "json")),
+            (
+                "draft --dry-run (model)",
+                ("draft", "-p", "Ana", "--dry-run", "--model", "openai/gpt-4o-mini"),
+            ),
+        ):
+            rc, took, rss = run(large, *cmd)
+            show(f"{name}, {args.large:,} notes: peak RSS", rss, "MB", 200, rc)
+            print(f"{'':<44} {took:>9.2f} s   (time, no goal)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
