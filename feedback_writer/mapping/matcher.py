@@ -45,6 +45,7 @@ from feedback_writer.mapping._text import (
     tokens,
 )
 from feedback_writer.mapping.calibration import default_calibration
+from feedback_writer.mapping.classifier import reranker_for
 
 Polarity = Literal["positive", "negative"]
 
@@ -133,6 +134,9 @@ class MatcherOptions:
     turn_distance: int = 8
     """Harm cues at least this many words before the note's last repair verb weigh half."""
     """A harm cue this many words or fewer after a verb of repair is the problem solved."""
+    rerank: bool = True
+    """Re-rank competencies with the learned model shipped for this ladder, if any
+    (``classifier.py``); a ladder without one, or matched texts-only, is unaffected."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()
@@ -197,6 +201,7 @@ class Matcher:
             | {w for phrase in self.lexicon.concepts for w in phrase}
         )
         self._reference = self._calibrate()
+        self.reranker = reranker_for(ladder) if opts.rerank and not self.texts_only else None
 
     # --- scores on the public scale ---------------------------------------------------
     def _calibrate(self) -> float:
@@ -467,7 +472,11 @@ class Matcher:
         if top_k <= 0:
             return []
         whole = tokens(text)
-        scored = heapq.nsmallest(top_k, self._scored(whole), key=lambda p: (-p[1], p[0]))
+        candidates = self._scored(whole)
+        if self.reranker is not None:
+            comps = [e.competency for e in self._expectations]
+            candidates = self.reranker.rerank(text, self.lexicon, candidates, comps)
+        scored = heapq.nsmallest(top_k, candidates, key=lambda p: (-p[1], p[0]))
         if not scored:
             return []
         strength = self._strength(whole)
