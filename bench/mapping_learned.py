@@ -47,7 +47,7 @@ HELDOUT = EVAL / "heldout-default.jsonl"
 WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0]
 
 # Chosen settings (see --grid): L2, SGD epochs, ladder-text weight, secondary-label weight.
-L2, EPOCHS, LADDER_W, SECONDARY_W, FUSION_W = 1e-3, 30, 0.5, 0.0, 0.5
+L2, EPOCHS, LADDER_W, SECONDARY_W, FUSION_W = 1e-3, 30, 0.5, 0.0, 0.7
 
 
 def train(

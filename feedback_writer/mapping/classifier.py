@@ -161,20 +161,22 @@ class Reranker:
         return [(i, raw * factors[competency_of[i]]) for i, raw in scored]
 
     def to_json(self) -> str:
-        rows = {f: [round(w, 4) for w in ws] for f, ws in sorted(self.model.weights.items())}
-        rows = {f: ws for f, ws in rows.items() if any(ws)}
-        return json.dumps(
-            {
-                "comment": self.trained_on,
-                "ladder": self.ladder,
-                "fusion_weight": self.fusion_weight,
-                "classes": self.model.classes,
-                "bias": [round(b, 4) for b in self.model.bias],
-                "weights": rows,
-            },
-            indent=0,
-            separators=(",", ":"),
-        )
+        """The model as JSON, one feature a line; weights rounded, all-zero rows dropped."""
+        head = {
+            "comment": self.trained_on,
+            "ladder": self.ladder,
+            "fusion_weight": self.fusion_weight,
+            "classes": self.model.classes,
+            "bias": [round(b, 4) for b in self.model.bias],
+        }
+        rows = {f: [round(w, 3) for w in ws] for f, ws in sorted(self.model.weights.items())}
+        lines = [
+            f"{json.dumps(f)}:{json.dumps(ws, separators=(',', ':'))}"
+            for f, ws in rows.items()
+            if any(ws)
+        ]
+        body = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items())
+        return "{\n" + body + ',\n"weights": {\n' + ",\n".join(lines) + "\n}}"
 
     @classmethod
     def from_json(cls, text: str) -> Reranker:
