@@ -4,7 +4,9 @@ A match's ``score`` ranks well but is not a probability: on notes written blind,
 scored 0.85 were right about 70% of the time. The calibration map, fitted by
 ``bench/mapping_calibration.py --fit`` (isotonic regression of "the top suggestion's competency
 is right" on its score) and stored in ``data/calibration.yaml``, turns a score into the share
-of suggestions with that score that were right. :func:`confidence_band` groups those shares
+of suggestions with that score that were right. Where a learned re-ranker (``classifier.py``)
+was trained on the fitting notes, they are scored out of fold, by a re-ranker trained without
+them, so the map reflects unseen notes. :func:`confidence_band` groups those shares
 into the words a screen shows.
 """
 

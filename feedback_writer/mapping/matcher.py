@@ -47,6 +47,7 @@ from feedback_writer.mapping._text import (
     tokens,
 )
 from feedback_writer.mapping.calibration import default_calibration
+from feedback_writer.mapping.classifier import reranker_for
 from feedback_writer.mapping.options import DEFAULT_OPTIONS, MatcherOptions
 
 __all__ = ["DEFAULT_OPTIONS", "Match", "Matcher", "MatcherOptions", "Polarity"]
@@ -130,6 +131,7 @@ class Matcher:
             | {w for phrase in self.lexicon.concepts for w in phrase}
         )
         self._reference = self._calibrate()
+        self.reranker = reranker_for(ladder) if opts.rerank and not self.texts_only else None
 
     # --- scores on the public scale ---------------------------------------------------
     def _calibrate(self) -> float:
@@ -324,7 +326,11 @@ class Matcher:
         if top_k <= 0:
             return []
         whole = tokens(text)
-        scored = heapq.nsmallest(top_k, self._scored(whole), key=lambda p: (-p[1], p[0]))
+        candidates = self._scored(whole)
+        if self.reranker is not None:
+            comps = [e.competency for e in self._expectations]
+            candidates = self.reranker.rerank(text, self.lexicon, candidates, comps)
+        scored = heapq.nsmallest(top_k, candidates, key=lambda p: (-p[1], p[0]))
         if not scored:
             return []
         strength = self._strength(whole)

@@ -74,6 +74,9 @@ class MatcherOptions:
     turn_distance: int = 8
     """Harm cues at least this many words before the note's last repair verb weigh half."""
     """A harm cue this many words or fewer after a verb of repair is the problem solved."""
+    rerank: bool = True
+    """Re-rank competencies with the learned model shipped for this ladder, if any
+    (``classifier.py``); a ladder without one, or matched texts-only, is unaffected."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()

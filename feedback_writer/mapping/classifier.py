@@ -1,0 +1,241 @@
+"""Provides a learned competency re-ranker: a multinomial logistic regression over a note's
+stems, bigrams and lexicon concepts, fused with the matcher's own competency scores.
+
+The matcher ranks by shared words; labelled notes carry judgements and relations that share no
+word with the ladder ("at QBR the VP asked how it ties to retention" is *product*). A small
+linear model trained on labelled notes of one ladder learns which words go with which
+competency. It is shipped as data (``data/reranker-<ladder>.json``) keyed to the ladder it was
+trained for, by name, version and a hash of its competency and expectation ids: any other
+ladder, or an edited one, is left to the matcher alone.
+
+Pure Python (no numpy): a few hundred notes and a few thousand features train in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from feedback_writer.ladder.model import Ladder
+from feedback_writer.mapping._text import Lexicon, split_compounds, stem, tokens
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def ladder_key(ladder: Ladder) -> str:
+    """``name@version#hash`` where the hash covers the ladder's competency and expectation
+    ids: a model applies only to the ladder (and the ladder's shape) it was trained on."""
+    ids = [c.slug for c in ladder.competencies] + [e.id for e in ladder.expectations]
+    digest = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
+    return f"{ladder.name}@{ladder.version}#{digest}"
+
+
+def features(text: str, lexicon: Lexicon) -> dict[str, float]:
+    """Binary features of a note, L2-normalised: stems, adjacent-stem bigrams (``a_b``) and the
+    lexicon's concepts (``@name``). Stopwords and single letters are left out."""
+    whole = tokens(text)
+    toks = split_compounds(whole)
+    out: set[str] = set()
+    prev: str | None = None
+    for tok in toks:
+        if tok in lexicon.stopwords or tok == "n't" or len(tok) < 2 or tok.isdigit():
+            prev = None
+            continue
+        s = stem(tok)
+        out.add(s)
+        if prev is not None:
+            out.add(f"{prev}_{s}")
+        prev = s
+    keyed = [stem(t) for t in whole]
+    for _, _, phrase in lexicon.find("concepts", keyed):
+        out.update(lexicon.concepts[phrase])
+    if not out:
+        return {}
+    w = 1.0 / math.sqrt(len(out))
+    return {f: w for f in sorted(out)}
+
+
+@dataclass
+class LinearModel:
+    """Per-class weights over sparse features; ``probabilities`` is the softmax."""
+
+    classes: list[str]
+    weights: dict[str, list[float]]
+    bias: list[float]
+
+    def logits(self, feats: dict[str, float]) -> list[float]:
+        z = list(self.bias)
+        for f, x in feats.items():
+            row = self.weights.get(f)
+            if row is not None:
+                for k, w in enumerate(row):
+                    z[k] += w * x
+        return z
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        z = self.logits(feats)
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return {c: v / total for c, v in zip(self.classes, e, strict=True)}
+
+
+def train_logistic(
+    samples: Sequence[tuple[dict[str, float], str, float]],
+    classes: Sequence[str],
+    *,
+    l2: float = 1e-3,
+    epochs: int = 30,
+    rate: float = 0.5,
+    seed: int = 0,
+) -> LinearModel:
+    """Multinomial logistic regression by SGD with L2 (lazy: applied on the rows touched).
+
+    ``samples`` are (features, class, sample weight)."""
+    n = len(classes)
+    model = LinearModel(list(classes), {}, [0.0] * n)
+    order = list(range(len(samples)))
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        lr = rate / (1 + epoch * 0.2)
+        for i in order:
+            feats, label, weight = samples[i]
+            probs = model.probabilities(feats)
+            grads = [probs[c] - (1.0 if c == label else 0.0) for c in classes]
+            for k in range(n):
+                model.bias[k] -= lr * weight * grads[k]
+            for f, x in feats.items():
+                row = model.weights.setdefault(f, [0.0] * n)
+                for k in range(n):
+                    row[k] -= lr * (weight * grads[k] * x + l2 * row[k])
+    return model
+
+
+@dataclass
+class Reranker:
+    """A trained model for one ladder and how it is fused with the matcher's scores."""
+
+    ladder: str
+    """:func:`ladder_key` of the ladder trained for."""
+    model: LinearModel
+    fusion_weight: float
+    """Fused competency score = (1 - w) * matcher share + w * classifier probability, where
+    the matcher share is the competency's best raw score over the note's best."""
+    trained_on: str = ""
+
+    def competency_factors(
+        self, feats: dict[str, float], best: dict[str, float]
+    ) -> dict[str, float]:
+        """Per competency the matcher found, the factor on its raw scores that orders the
+        competencies by fused score and leaves the top one's score where it was."""
+        if not best:
+            return {}
+        top = max(best.values()) or 1.0
+        probs = self.model.probabilities(feats)
+        w = self.fusion_weight
+        fused = {c: (1 - w) * s / top + w * probs.get(c, 0.0) for c, s in best.items()}
+        head = max(fused.values()) or 1.0
+        return {c: (fused[c] / head) * top / s if s > 0 else 0.0 for c, s in best.items()}
+
+    def rerank(
+        self,
+        text: str,
+        lexicon: Lexicon,
+        scored: list[tuple[int, float]],
+        competency_of: Sequence[str],
+    ) -> list[tuple[int, float]]:
+        """The matcher's (expectation index, raw score) candidates with each competency's raw
+        scores scaled by :meth:`competency_factors`; the best raw score is unchanged."""
+        best: dict[str, float] = {}
+        for i, raw in scored:
+            c = competency_of[i]
+            best[c] = max(best.get(c, 0.0), raw)
+        factors = self.competency_factors(features(text, lexicon), best)
+        return [(i, raw * factors[competency_of[i]]) for i, raw in scored]
+
+    def to_json(self) -> str:
+        """The model as JSON, one feature a line; weights rounded, all-zero rows dropped."""
+        head = {
+            "comment": self.trained_on,
+            "ladder": self.ladder,
+            "fusion_weight": self.fusion_weight,
+            "classes": self.model.classes,
+            "bias": [round(b, 4) for b in self.model.bias],
+        }
+        rows = {f: [round(w, 3) for w in ws] for f, ws in sorted(self.model.weights.items())}
+        lines = [
+            f"{json.dumps(f)}:{json.dumps(ws, separators=(',', ':'))}"
+            for f, ws in rows.items()
+            if any(ws)
+        ]
+        body = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items())
+        return "{\n" + body + ',\n"weights": {\n' + ",\n".join(lines) + "\n}}"
+
+    @classmethod
+    def from_json(cls, text: str) -> Reranker:
+        data = json.loads(text)
+        model = LinearModel(
+            [str(c) for c in data["classes"]],
+            {str(f): [float(w) for w in ws] for f, ws in data["weights"].items()},
+            [float(b) for b in data["bias"]],
+        )
+        return cls(str(data["ladder"]), model, float(data["fusion_weight"]), data["comment"])
+
+
+def reranker_path(ladder_name: str) -> Path:
+    return DATA_DIR / f"reranker-{ladder_name}.json"
+
+
+@cache
+def _load(path: Path) -> Reranker | None:
+    try:
+        return Reranker.from_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def reranker_for(ladder: Ladder) -> Reranker | None:
+    """The shipped re-ranker trained for exactly this ladder, or ``None``."""
+    found = _load(reranker_path(ladder.name))
+    return found if found is not None and found.ladder == ladder_key(ladder) else None
+
+
+def ladder_samples(
+    ladder: Ladder, lexicon: Lexicon, weight: float = 0.5
+) -> list[tuple[dict[str, float], str, float]]:
+    """Training samples from a ladder itself: each competency's name, motto, signals and
+    examples, and each expectation's text, signals and examples, labelled by competency."""
+    out: list[tuple[dict[str, float], str, float]] = []
+    for c in ladder.competencies:
+        for text in [c.name, c.motto, *c.signals, *c.examples]:
+            if text.strip():
+                out.append((features(text, lexicon), c.slug, weight))
+    for e in ladder.expectations:
+        for text in [e.text, *e.signals, *e.examples]:
+            out.append((features(text, lexicon), e.competency, weight))
+    return [s for s in out if s[0]]
+
+
+def note_samples(
+    notes: Sequence[tuple[str, Sequence[str]]],
+    lexicon: Lexicon,
+    known: set[str],
+    secondary_weight: float = 0.0,
+) -> list[tuple[dict[str, float], str, float]]:
+    """Training samples from labelled notes (text, acceptable competencies, primary first):
+    the primary at weight 1, others at ``secondary_weight``; no-evidence notes are skipped."""
+    out: list[tuple[dict[str, float], str, float]] = []
+    for text, comps in notes:
+        feats = features(text, lexicon)
+        for k, c in enumerate(c for c in comps if c in known):
+            w = 1.0 if k == 0 else secondary_weight
+            if w > 0 and feats:
+                out.append((feats, c, w))
+    return out
