@@ -171,3 +171,22 @@ def draft_findings(
             span = text[f.start : f.end]
             out.append(SectionFinding(section.key, section.title, replace(f, text=span)))
     return out
+
+
+def person_context(repo: Repository, ladder: Ladder, person: str) -> tuple[CheckContext, Mode]:
+    """The context for any text about ``person``: all their notes as the cited notes,
+    their level and the next one, their current cycle as the window; and their mode."""
+    subject = repo.get_person(person)
+    notes = repo.list_notes(subject.name)
+    cycle = repo.current_cycle(subject.name)
+    window = (cycle.start, cycle.end) if cycle and cycle.start and cycle.end else None
+    level, next_level = _levels(ladder, subject.current_level)
+    ctx = CheckContext(
+        notes=tuple(CitedNote(n.id, n.text, n.date) for n in notes),
+        window=window,
+        level=level,
+        next_level=next_level,
+        person=subject.name,
+        known_terms=_known_terms(ladder, notes),
+    )
+    return ctx, "self" if subject.mode == "self" else "manager"
