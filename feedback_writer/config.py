@@ -51,6 +51,10 @@ class Settings(BaseModel):
     prompts_dir: str | None = None
     """Folder of company prompt templates overriding the defaults by name."""
 
+    quality_rules_dir: str | None = None
+    """Folder of company quality-check rule files (``lint``), each replacing the shipped
+    file of the same name. Unset: the shipped rules."""
+
     export_policy: Literal["edit", "review"] = "edit"
     """edit: every section must be edited by a human before export; review: edited or
     explicitly approved."""

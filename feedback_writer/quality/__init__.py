@@ -5,6 +5,9 @@ Public API::
 
     check_text(text, *, mode="manager", context=None, rules_dir=None) -> list[Finding]
     followup_question(note_text, rules_dir=None) -> str | None
+    followup_for_notes(notes, rules_dir=None) -> dict[note_id, question]
+    draft_findings(repo, ladder, draft_id, *, rules_dir=None) -> list[SectionFinding]
+      (in feedback_writer.quality.draft: it imports storage, so it is not loaded here)
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedback_writer.quality.model import CATEGORIES, CheckContext, CitedNote, Finding, Mode
-from feedback_writer.quality.notes import followup_question, note_parts
+from feedback_writer.quality.notes import followup_for_notes, followup_question, note_parts
 from feedback_writer.quality.rules import QualityRulesError, load_rules
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "Mode",
     "QualityRulesError",
     "check_text",
+    "followup_for_notes",
     "followup_question",
     "load_rules",
     "note_parts",

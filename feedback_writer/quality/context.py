@@ -48,10 +48,13 @@ def unsupported(rules: RuleSet, text: str, ctx: CheckContext) -> list[Finding]:
             )
             for s in sentences(text)
         ]
-    corpus = " ".join(n.text for n in ctx.notes).casefold()
+    # The notes' dates count as in the notes: a draft shows them beside its points.
+    dates = " ".join(n.date.isoformat() for n in ctx.notes if n.date)
+    corpus = " ".join([*(n.text for n in ctx.notes), dates]).casefold()
     digits = {re.sub(r"[^\d.]", "", m.group()).rstrip(".") for m in _NUMBER.finditer(corpus)}
     skip = {w.casefold() for w in conf.get("not_names", [])}
     skip |= {w.casefold() for w in (ctx.person or "").split()}
+    skip |= {w.casefold() for w in ctx.known_terms}
     out: list[Finding] = []
     for pattern in (_NUMBER, _MONTH, _NAME):
         for m in pattern.finditer(text):

@@ -19,6 +19,8 @@ Subject = Literal["person", "thing"]
 NAME_CLASS = "@name"
 _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+# A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
+_HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?")
 
 
 class Matcher:
@@ -228,7 +230,7 @@ def run_rules(
 ) -> list[Finding]:
     """Every finding of the word-list rules, in text order."""
     m = Matcher(rules, text, context)
-    sents = sentences(text)
+    sents = [s for s in sentences(text) if not _HEADING.fullmatch(s.text)]
     all_toks = tokens(text)
     quoted = list(_QUOTED.finditer(text))
     out: list[Finding] = []

@@ -67,6 +67,8 @@ class CheckContext:
     ``calibration``: the section's stated rating (below, meets, exceeds,
     insufficient-evidence); ``has_growth_point``: whether the section has a growth point
     (calibration). ``person``: the person's name (subject detection, pronoun checks).
+    ``known_terms``: capitalised words that are no claim to check against the notes (the
+    ladder's level and competency names, note authors) (unsupported).
     """
 
     notes: tuple[CitedNote, ...] | None = None
@@ -77,4 +79,5 @@ class CheckContext:
     calibration: str | None = None
     has_growth_point: bool | None = None
     person: str | None = None
+    known_terms: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)

@@ -3,7 +3,9 @@ behaviour and outcome (the parts and questions are in ``quality/data/notes.yaml`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from feedback_writer.quality.rules import load_rules
 from feedback_writer.quality.text import compile_terms
@@ -27,3 +29,22 @@ def followup_question(text: str, rules_dir: str | Path | None = None) -> str | N
     if sum(parts.values()) >= int(conf.get("min_parts", 2)):
         return None
     return " ".join(conf["parts"][name]["question"] for name, ok in parts.items() if not ok)
+
+
+class _NoteLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+def followup_for_notes(
+    notes: Iterable[_NoteLike], rules_dir: str | Path | None = None
+) -> dict[str, str]:
+    """Note id -> follow-up question, for the notes that need one (the rest are left out)."""
+    out: dict[str, str] = {}
+    for note in notes:
+        question = followup_question(note.text, rules_dir)
+        if question is not None:
+            out[note.id] = question
+    return out

@@ -118,6 +118,11 @@ def _rule(
     problems = [f"{where}: missing '{k}'" for k in required if k not in entry]
     if "terms" not in entry and "terms_from" not in entry:
         problems.append(f"{where}: missing 'terms' (or 'terms_from', a lexicon class)")
+    problems += [
+        f"{where}: '{k}' must be a string (quote it)"
+        for k in ("message", "suggestion")
+        if k in entry and not isinstance(entry[k], str)
+    ]
     if entry.get("category") not in CATEGORIES:
         problems.append(f"{where}: unknown category {entry.get('category')!r}")
     cond = {
