@@ -8,7 +8,9 @@ unknown ids), restore the names, and drop whatever is still ungrounded with a wa
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,9 +64,24 @@ class ModelDrafter:
 
     name = NAME
 
-    def __init__(self, gateway: Gateway, templates: PromptTemplates) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        templates: PromptTemplates,
+        names_for: Callable[[str], Sequence[str]] | None = None,
+    ) -> None:
         self.gateway = gateway
         self.templates = templates
+        # person -> every name to hide (prompting.pseudonym.person_names); without it,
+        # the request's own names (subject, configured, the window's note authors).
+        self.names_for = names_for
+
+    def pseudonymiser(self, request: DraftRequest) -> Pseudonymiser:
+        """The names hidden for ``request``: the same list mapping and regenerating use."""
+        if self.names_for is None:
+            return pseudonymiser_for(request)
+        extra = dataclasses.replace(request, pseudonymise=self.names_for(request.person)[1:])
+        return pseudonymiser_for(extra)
 
     @property
     def model(self) -> str:
@@ -75,9 +92,9 @@ class ModelDrafter:
 
     def plan(self, request: DraftRequest) -> DraftPlan:
         """Render and measure the prompt; sends nothing (this is what --dry-run shows)."""
-        pseud = pseudonymiser_for(request)
+        pseud = self.pseudonymiser(request)
         views = [note_view(n, request) for n in request.notes]
-        messages = pseud.apply_messages(draft_messages(self.templates, request))
+        messages = draft_messages(self.templates, request, hide=pseud)
         tokens = self.gateway.count_tokens(messages)
         window = self.gateway.context_window()
         too_big = window is not None and tokens > window - ANSWER_RESERVE
@@ -91,16 +108,15 @@ class ModelDrafter:
         condensed = False
         if plan.needs_condensing and plan.context_window is not None:
             budget = max(1024, (plan.context_window - ANSWER_RESERVE) // 2)
-            hidden = [{**v, "text": pseud.apply(v["text"])} for v in plan.notes]
 
             def complete(msgs: Messages) -> str:
                 return self.gateway.complete_text(msgs, purpose="condense")
 
             shorter = condense_notes(
-                self.templates, hidden, complete, chunk_tokens=budget,
-                on_progress=request.on_progress,
+                self.templates, plan.notes, complete, chunk_tokens=budget,
+                on_progress=request.on_progress, hide=pseud,
             )  # fmt: skip
-            messages = pseud.apply_messages(draft_messages(self.templates, request, shorter))
+            messages = draft_messages(self.templates, request, shorter, hide=pseud)
             condensed = True
             warnings.append(
                 f"the notes ({plan.prompt_tokens} tokens) exceed {self.model}'s context; "

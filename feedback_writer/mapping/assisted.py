@@ -10,8 +10,10 @@ result for the batch, with a warning; after an error that will not go away by it
 (no key, provider down, unknown model), the remaining batches skip the model.
 
 Each note is rendered with the ``map`` prompt template (company override allowed) and
-referred to as ``N1``, ``N2``...; the person's name and any configured names become
-placeholders (``PERSON_1``...) before anything is sent.
+referred to as ``N1``, ``N2``...; every name of
+:func:`~feedback_writer.prompting.pseudonym.person_names` (the person, the configured
+names, the notes' authors) becomes a placeholder (``PERSON_1``...) in the values handed
+to the template and in the rendered messages, before anything is sent.
 """
 
 from __future__ import annotations
@@ -132,8 +134,10 @@ def build_messages(
     notes: Sequence[PromptNote],
     top_k: int,
     templates: PromptTemplates,
+    hide: Pseudonymiser | None = None,
 ) -> list[dict[str, Any]]:
-    """System and user messages for one batch: the ``map`` template rendered per note."""
+    """System and user messages for one batch: the ``map`` template rendered per note
+    (with ``hide``, its variables and the result pseudonymised)."""
     blocks = []
     for note in notes:
         candidates = []
@@ -148,11 +152,14 @@ def build_messages(
             "top_k": top_k,
             "ladder": {"name": ladder.name},
         }
+        if hide is not None:
+            variables = hide.apply_data(variables)
         blocks.append(templates.render(PURPOSE, variables))
-    return [
+    messages = [
         {"role": "system", "content": SYSTEM.format(ladder=ladder.name, top_k=top_k)},
         {"role": "user", "content": "\n\n---\n\n".join(blocks)},
     ]
+    return hide.apply_messages(messages) if hide is not None else messages
 
 
 # --- checking and reading the answer ----------------------------------------------------
@@ -291,14 +298,16 @@ def _ask(
         return [
             {
                 "role": "user",
-                "content": f"Your answer could not be used:\n{listed}\n\nAnswer again with "
-                "the complete corrected object, one entry per note, using only the "
-                "candidate ids listed for each note.",
+                "content": hide.apply(
+                    f"Your answer could not be used:\n{listed}\n\nAnswer again with "
+                    "the complete corrected object, one entry per note, using only the "
+                    "candidate ids listed for each note."
+                ),
             }
         ]
 
     result = gateway.complete_structured(
-        build_messages(ladder, prompt_notes, top_k, templates), MappingAnswer,
+        build_messages(ladder, prompt_notes, top_k, templates, hide), MappingAnswer,
         purpose=PURPOSE, validate=validate, repair_messages=repair,
     )  # fmt: skip
     by_key: dict[str, NoteAnswer] = {}

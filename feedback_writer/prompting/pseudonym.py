@@ -29,6 +29,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from feedback_writer.errors import NotFoundError
+
 if TYPE_CHECKING:
     from feedback_writer.config import Settings
     from feedback_writer.storage.repository import Repository
@@ -213,15 +215,22 @@ def names_to_hide(
     return out
 
 
-def pseudonymiser_for_person(repo: Repository, person: str, settings: Settings) -> Pseudonymiser:
-    """The one pseudonymiser for every model call about ``person``: the subject, every
-    ``pseudonymise`` name and the author of each of the person's notes (excluded ones too,
-    so a placeholder means the same person in a draft and a later regenerate)."""
+def person_names(repo: Repository, person: str, configured: Iterable[str] = ()) -> list[str]:
+    """Every name to hide in a model call about ``person``: the subject, the ``configured``
+    names (setting ``pseudonymise``) and the author of each of the person's notes
+    (excluded ones too, so a placeholder means the same person in a draft, a later
+    regenerate and a mapping run)."""
     try:
         authors = [n.author_name for n in repo.list_notes(person, include_excluded=True)]
-    except Exception:  # an unknown person has no notes to send either
+    except NotFoundError:  # an unknown person has no notes to send either
         authors = []
-    names = names_to_hide(person, settings.pseudonymise, authors)
+    return names_to_hide(person, configured, authors)
+
+
+def pseudonymiser_for_person(repo: Repository, person: str, settings: Settings) -> Pseudonymiser:
+    """The one pseudonymiser for every model call about ``person``
+    (see :func:`person_names`)."""
+    names = person_names(repo, person, settings.pseudonymise)
     return Pseudonymiser(names[0], names[1:])
 
 
