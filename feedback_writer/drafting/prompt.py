@@ -37,6 +37,13 @@ def pseudonymiser_for(request: DraftRequest) -> Pseudonymiser:
     return Pseudonymiser(names[0], names[1:])
 
 
+def unlisted_notice(names: Sequence[str]) -> str | None:
+    """The ``--dry-run`` line naming capitalised words of the notes sent as they are."""
+    if not names:
+        return None
+    return f"also in the notes: {', '.join(names)}; add them to `pseudonymise` in the config file?"
+
+
 def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | None:
     if slug is None:
         return None

@@ -24,9 +24,10 @@ from feedback_writer.drafting.prompt import (
     draft_messages,
     note_view,
     pseudonymiser_for,
+    unlisted_notice,
 )
 from feedback_writer.errors import StructuredOutputError
-from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer
+from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer, unlisted_names
 from feedback_writer.prompting.templates import PromptTemplates
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class DraftPlan:
     needs_condensing: bool
     pseudonymiser: Pseudonymiser
     notes: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """For ``--dry-run``: capitalised words of the notes that go out as they are."""
 
 
 def unknown_ids(errors: list[str]) -> list[str]:
@@ -98,7 +101,9 @@ class ModelDrafter:
         tokens = self.gateway.count_tokens(messages)
         window = self.gateway.context_window()
         too_big = window is not None and tokens > window - ANSWER_RESERVE
-        return DraftPlan(messages, tokens, window, too_big, pseud, views)
+        notice = unlisted_notice(unlisted_names([pseud.apply(v["text"]) for v in views], pseud))
+        notices = [notice] if notice else []
+        return DraftPlan(messages, tokens, window, too_big, pseud, views, notices)
 
     def draft(self, request: DraftRequest) -> DraftResult:
         plan = self.plan(request)

@@ -262,7 +262,7 @@ def plan_draft(
     plan = remote.plan(prepared.request)
     return DryRun(
         remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
-        plan.needs_condensing, prepared.warnings,
+        plan.needs_condensing, [*prepared.warnings, *plan.notices],
     )  # fmt: skip
 
 

@@ -37,9 +37,11 @@ from feedback_writer.mapping.matcher import Match, Matcher
 from feedback_writer.mapping.results import NoteMapping
 
 if TYPE_CHECKING:
+    from feedback_writer.config import Settings
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.prompting.pseudonym import Pseudonymiser
     from feedback_writer.prompting.templates import PromptTemplates
+    from feedback_writer.storage.repository import Repository
 
 SHORTLIST_K = 8
 BATCH_SIZE = 8
@@ -160,6 +162,50 @@ def build_messages(
         {"role": "user", "content": "\n\n---\n\n".join(blocks)},
     ]
     return hide.apply_messages(messages) if hide is not None else messages
+
+
+@dataclass
+class MappingPlan:
+    """What ``map --model --dry-run`` shows: each batch's messages, as they would be sent
+    (before the answer's JSON-schema instruction the gateway adds), and the capitalised
+    words of the notes that would go out as they are."""
+
+    batches: list[list[dict[str, Any]]]
+    unlisted: list[str]
+
+
+def plan_mapping(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    settings: Settings,
+    *,
+    top_k: int,
+    batch_size: int = BATCH_SIZE,
+) -> MappingPlan:
+    """The messages a model-assisted mapping of ``person``'s notes would send; sends and
+    stores nothing (no gateway, no litellm)."""
+    from feedback_writer.prompting.pseudonym import pseudonymiser_for_person, unlisted_names
+    from feedback_writer.prompting.templates import PromptTemplates
+
+    hide = pseudonymiser_for_person(repo, person, settings)
+    templates = PromptTemplates(settings.prompts_dir)
+    shortlister = shortlist_matcher(ladder)
+    todo = [
+        (n.text, cands)
+        for n in repo.list_notes(person, include_excluded=False)
+        if (cands := shortlister.match(n.text, top_k=SHORTLIST_K))
+    ]
+    batches = []
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        notes = [
+            PromptNote(f"N{j + 1}", hide.apply(text), cands)
+            for j, (text, cands) in enumerate(batch)
+        ]
+        batches.append(build_messages(ladder, notes, top_k, templates, hide))
+    unlisted = unlisted_names([hide.apply(text) for text, _ in todo], hide)
+    return MappingPlan(batches, unlisted)
 
 
 # --- checking and reading the answer ----------------------------------------------------
