@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from feedback_writer.errors import StructuredOutputError
-from feedback_writer.llm._failures import backoff_delay, classify, redact, to_error
+from feedback_writer.llm._failures import (
+    backoff_delay,
+    classify,
+    redact,
+    redact_data,
+    redact_keys,
+    to_error,
+)
 from feedback_writer.llm._parse import (
     JSON_ONLY,
     parse_answer,
@@ -162,6 +169,7 @@ def _record(ctx: FlowContext, call: Call, answer: Answer, purpose: str) -> None:
     core = ("model", "api_base", "messages", "response_format")
     request = {key: kw.get(key) for key in core}
     request["params"] = {k: v for k, v in kw.items() if k not in core}
+    request = redact_data(request)
     error = None
     if answer.error is not None:
         error = redact(f"{type(answer.error).__name__}: {answer.error}")
@@ -188,6 +196,10 @@ def with_retries(ctx: FlowContext, call: Call, purpose: str) -> Flow[Answer]:
     while True:
         answer = yield call
         assert answer is not None
+        if answer.text:
+            # A provider may echo a key back (a proxy's error page, a prompt-injected note):
+            # from here on neither the log, a repair turn nor the parsed value can hold it.
+            answer.text = redact_keys(answer.text)
         _record(ctx, call, answer, purpose)
         if answer.error is None:
             return answer
@@ -266,5 +278,6 @@ def structured_flow(
                 provider=ctx.caps.provider,
                 model=ctx.settings.model,
             )
+        errors = [redact_keys(e) for e in errors]
         warnings.append(f"attempt {attempts} repaired: " + "; ".join(errors[:3]))
         convo = [*convo, *repair_turn(errors, answer.text or "", repair_messages)]
