@@ -115,7 +115,9 @@ class ModelDrafter:
             budget = max(1024, (plan.context_window - ANSWER_RESERVE) // 2)
 
             def complete(msgs: Messages) -> str:
-                return self.gateway.complete_text(msgs, purpose="condense")
+                return self.gateway.complete_text(
+                    msgs, purpose="condense", on_retry=request.on_progress
+                )
 
             shorter = condense_notes(
                 self.templates, plan.notes, complete, chunk_tokens=budget,
@@ -162,6 +164,7 @@ class ModelDrafter:
             result = self.gateway.complete_structured(
                 messages, Draft, purpose="draft", validate=validate, repair_messages=repair,
                 on_progress=on_progress if stream else None, stream=stream,
+                on_retry=progress,
             )  # fmt: skip
             raw_draft = result.value
             warnings += result.warnings

@@ -72,6 +72,8 @@ class Call:
 @dataclass(frozen=True)
 class Sleep:
     seconds: float
+    message: str | None = None
+    """Why, for whoever watches: "rate limited, retrying in 2 s (2/4)"."""
 
 
 @dataclass
@@ -96,6 +98,8 @@ class FlowContext:
     caps: Capabilities
     log: LogFn | None
     rng: random.Random = field(default_factory=random.Random)
+    endpoint: str | None = None
+    """The base URL calls really go to (logged even when the environment chose it)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ def _record(ctx: FlowContext, call: Call, answer: Answer, purpose: str) -> None:
     kw = call.kwargs
     core = ("model", "api_base", "messages", "response_format")
     request = {key: kw.get(key) for key in core}
+    request["api_base"] = kw.get("api_base") or ctx.endpoint
     request["params"] = {k: v for k, v in kw.items() if k not in core}
     request = redact_data(request)
     error = None
@@ -212,8 +217,23 @@ def with_retries(ctx: FlowContext, call: Call, purpose: str) -> Flow[Answer]:
                 api_base=s.api_base,
                 attempts=attempt + 1,
             ) from None
-        yield Sleep(backoff_delay(attempt, s.backoff_base, failure.retry_after, ctx.rng))
+        delay = backoff_delay(attempt, s.backoff_base, failure.retry_after, ctx.rng)
+        reason = _REASONS.get(failure.kind, "the call failed")
+        total = s.max_retries + 1
+        yield Sleep(delay, f"{reason}, retrying in {_secs(delay)} s ({attempt + 2}/{total})")
         attempt += 1
+
+
+_REASONS = {
+    "rate_limit": "rate limited",
+    "timeout": "timed out",
+    "unavailable": "provider unavailable",
+}
+
+
+def _secs(seconds: float) -> str:
+    """2.0 -> "2", 0.51 -> "0.5": a retry delay as people read it."""
+    return f"{seconds:.0f}" if seconds >= 1.95 else f"{seconds:.1f}"
 
 
 def text_flow(

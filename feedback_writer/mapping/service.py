@@ -150,7 +150,9 @@ def suggest_configured(
     if not offline and settings.model:
         from feedback_writer.llm.gateway import gateway_for
 
-        gateway = gateway_for(settings, log=lambda record: repo.log_call(**asdict(record)))
+        gateway = gateway_for(
+            settings, log=lambda record: repo.log_call(**asdict(record)), on_retry=on_warning
+        )
     templates = None
     if gateway is not None:
         from feedback_writer.prompting.templates import PromptTemplates

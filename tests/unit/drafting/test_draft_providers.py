@@ -349,6 +349,8 @@ def test_cli_draft_streams_ollama_ndjson_to_stderr_and_stores_the_draft(
     route = router.post(OLLAMA_URL).mock(return_value=ollama_ndjson(pieces))
     monkeypatch.setenv("FEEDBACK_WRITER_API_BASE", OLLAMA_BASE)
     monkeypatch.setenv("FEEDBACK_WRITER_PSEUDONYMISE", COLLEAGUE)
+    # The \r progress line is written to a terminal only: pretend stderr is one.
+    monkeypatch.setattr("feedback_writer.cli._progress.ProgressLine.force_tty", True)
 
     result = CliRunner().invoke(
         cli,
