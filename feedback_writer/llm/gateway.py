@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from feedback_writer.config import Settings
 from feedback_writer.errors import MissingApiKey, UnknownModel
+from feedback_writer.llm import _estimate
 from feedback_writer.llm._failures import clean_detail
 from feedback_writer.llm._flow import (
     LOCAL_PROVIDERS,
@@ -179,18 +180,14 @@ class Gateway:
             )
 
     def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        """Prompt tokens of ``messages`` by the model's tokenizer (or litellm's default)."""
-        return int(_litellm().token_counter(model=self.settings.model, messages=messages))
+        """Prompt tokens of ``messages``, counted as litellm counts them for OpenAI models,
+        without importing litellm (a ``--dry-run`` stays local and fast)."""
+        return _estimate.count_tokens(messages)
 
     def context_window(self) -> int | None:
-        """Max input tokens from litellm's bundled model map; None when unknown."""
-        self._capabilities()
-        try:
-            info = _litellm().get_model_info(model=self.settings.model)
-        except Exception:
-            return None
-        value = info.get("max_input_tokens") or info.get("max_tokens")
-        return int(value) if value else None
+        """Max input tokens from litellm's bundled model map (read without importing
+        litellm); None when unknown (a local model, a proxy's alias)."""
+        return _estimate.context_window(self.settings.model)
 
     # --- public calls ----------------------------------------------------------------
 
