@@ -72,6 +72,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "config",
         "Show effective settings and their origin.",
     ),
+    "log": ("feedback_writer.cli.log_cmd", "log", "List model calls; show one exactly as sent."),
     "tui": ("feedback_writer.cli.tui_cmd", "tui", "Open the terminal UI (also: no command)."),
 }
 

@@ -108,9 +108,6 @@ def draft(
     ctx.set_flag("prompts_dir", prompts_dir)
     ctx.set_flag("model", model)
 
-    def progress(message: str) -> None:
-        click.echo(f"\r{message}", err=True, nl=False)
-
     common: dict[str, Any] = {
         "level": level, "target": target, "mode": mode, "since": since, "until": until,
         "exclude": exclude, "threshold": threshold, "include_undated": include_undated,
@@ -145,7 +142,10 @@ def draft(
                 "(the notes exceed the model's context: they would be condensed first)", err=True
             )
         return
-    record = create_draft(ctx, person, on_progress=progress, **common)
-    if record.model:
-        click.echo("", err=True)
+    from feedback_writer.cli._progress import ProgressLine
+
+    # The line is ended however drafting stops (an error, Ctrl-C), so an error message
+    # starts on its own line; on a pipe no \r line is written at all.
+    with ProgressLine() as progress:
+        record = create_draft(ctx, person, on_progress=progress, **common)
     print_draft(ctx, record.id, fmt)

@@ -96,6 +96,11 @@ def _file_items(path: str, date_order: DateOrder | None = None) -> list[tuple[st
 @click.option("--model", help="With --person: litellm model string to use for this run.")
 @click.option("--offline", is_flag=True, help="With --person: use the offline matcher only.")
 @date_order_option
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --person: print exactly what the model would be sent; send and store nothing.",
+)
 @common_options
 @app
 def map_command(
@@ -107,6 +112,7 @@ def map_command(
     model: str | None,
     offline: bool,
     date_order: DateOrder | None,
+    dry_run: bool,
 ) -> None:
     """Map notes to ladder expectations.
 
@@ -134,12 +140,42 @@ def map_command(
     ctx.set_flag("model", model)
     repo, ladder = ctx.repo, ctx.ladder
     repo.get_person(person)
+    if dry_run:
+        _dry_run(ctx, person, top_k, fmt, offline)
+        return
     run = service.suggest_configured(
         repo, ladder, person, ctx.settings, offline=offline, top_k=top_k, on_warning=_warn
     )
     if not run.results:
         _warn(f"no notes for {person}: add some with 'feedback-writer notes add'")
     _print_run(run, ladder, fmt)
+
+
+def _dry_run(ctx: AppContext, person: str, top_k: int, fmt: str, offline: bool) -> None:
+    """``map --person P --dry-run``: the model's messages, batch by batch; nothing sent."""
+    from feedback_writer.drafting.prompt import unlisted_notice
+    from feedback_writer.mapping.assisted import plan_mapping
+
+    model = None if offline else ctx.settings.model
+    if not model:
+        click.echo("dry run: offline matcher, nothing would be sent")
+        return
+    plan = plan_mapping(ctx.repo, ctx.ladder, person, ctx.settings, top_k=top_k)
+    notice = unlisted_notice(plan.unlisted)
+    if notice:
+        _warn(notice)
+    if fmt == "json":
+        out = {"model": model, "batches": plan.batches, "unlisted_names": plan.unlisted}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"dry run: {model}, {len(plan.batches)} call(s); nothing was sent. "
+        "These messages would be (plus the answer's JSON schema):"
+    )
+    for i, messages in enumerate(plan.batches, start=1):
+        click.echo(f"\n=== call {i}/{len(plan.batches)} ===")
+        for m in messages:
+            click.echo(f"\n--- {m['role']} ---\n{m['content']}")
 
 
 # --- evidence ------------------------------------------------------------------------

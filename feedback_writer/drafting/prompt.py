@@ -18,7 +18,7 @@ from typing import Any
 
 from feedback_writer.drafting.base import DraftRequest
 from feedback_writer.notes.model import AuthorKind, Note
-from feedback_writer.prompting.pseudonym import Pseudonymiser
+from feedback_writer.prompting.pseudonym import Pseudonymiser, names_to_hide
 from feedback_writer.prompting.templates import PromptTemplates
 
 Messages = list[dict[str, Any]]
@@ -28,9 +28,22 @@ CHARS_PER_TOKEN = 4
 
 
 def pseudonymiser_for(request: DraftRequest) -> Pseudonymiser:
-    """The subject, the configured names and the authors of peer notes (people too) hidden."""
-    authors = [n.author_name for n in request.notes if n.author_name]
-    return Pseudonymiser(request.person, [*request.pseudonymise, *authors])
+    """The subject, ``request.pseudonymise`` and the window's note authors hidden.
+
+    ``prepare`` fills ``pseudonymise`` from
+    :func:`~feedback_writer.prompting.pseudonym.person_names` (every author of the
+    person's notes and the configured names), so drafting, regenerating, mapping and
+    condensing hide the same names as the same placeholders."""
+    authors = (n.author_name for n in request.notes)
+    names = names_to_hide(request.person, request.pseudonymise, authors)
+    return Pseudonymiser(names[0], names[1:])
+
+
+def unlisted_notice(names: Sequence[str]) -> str | None:
+    """The ``--dry-run`` line naming capitalised words of the notes sent as they are."""
+    if not names:
+        return None
+    return f"also in the notes: {', '.join(names)}; add them to `pseudonymise` in the config file?"
 
 
 def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | None:
@@ -145,9 +158,20 @@ def draft_messages(
     templates: PromptTemplates,
     request: DraftRequest,
     notes: Sequence[dict[str, Any]] | None = None,
+    hide: Pseudonymiser | None = None,
 ) -> Messages:
-    """System and user message for a draft, before pseudonymisation."""
+    """System and user message for a draft. With ``hide`` the template variables are
+    pseudonymised before rendering (a company template's ``{{ n.author | upper }}`` cannot
+    bring a name back) and the rendered messages once more after it."""
     variables = draft_variables(request, notes)
+    if hide is not None:
+        variables = hide.apply_data(variables)
+        return hide.apply_messages(
+            [
+                {"role": "system", "content": templates.render("system", variables)},
+                {"role": "user", "content": templates.render(f"draft_{request.mode}", variables)},
+            ]
+        )
     return [
         {"role": "system", "content": templates.render("system", variables)},
         {"role": "user", "content": templates.render(f"draft_{request.mode}", variables)},
@@ -186,8 +210,14 @@ def condense_notes(
     *,
     chunk_tokens: int,
     on_progress: Callable[[str], None] | None = None,
+    hide: Pseudonymiser | None = None,
 ) -> list[dict[str, Any]]:
-    """Notes shortened chunk by chunk through ``complete`` (the gateway's complete_text)."""
+    """Notes shortened chunk by chunk through ``complete`` (the gateway's complete_text).
+
+    With ``hide`` every value handed to ``condense.j2`` (text, author...) and the rendered
+    prompt are pseudonymised; the condensed notes come back pseudonymised."""
+    if hide is not None:
+        views = hide.apply_data(list(views))
     out: list[dict[str, Any]] = []
     chunks = _chunks(views, chunk_tokens)
     for i, chunk in enumerate(chunks, start=1):
@@ -196,5 +226,7 @@ def condense_notes(
         variables = {"notes": chunk, "max_words": 25}
         # One self-contained user message: condense.j2 carries its own fencing rules.
         messages = [{"role": "user", "content": templates.render("condense", variables)}]
+        if hide is not None:
+            messages = hide.apply_messages(messages)
         out += parse_condensed(complete(messages), chunk)
     return out

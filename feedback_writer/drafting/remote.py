@@ -8,7 +8,9 @@ unknown ids), restore the names, and drop whatever is still ungrounded with a wa
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +24,10 @@ from feedback_writer.drafting.prompt import (
     draft_messages,
     note_view,
     pseudonymiser_for,
+    unlisted_notice,
 )
 from feedback_writer.errors import StructuredOutputError
-from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer
+from feedback_writer.prompting.pseudonym import Pseudonymiser, StreamRestorer, unlisted_names
 from feedback_writer.prompting.templates import PromptTemplates
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ class DraftPlan:
     needs_condensing: bool
     pseudonymiser: Pseudonymiser
     notes: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """For ``--dry-run``: capitalised words of the notes that go out as they are."""
 
 
 def unknown_ids(errors: list[str]) -> list[str]:
@@ -62,9 +67,24 @@ class ModelDrafter:
 
     name = NAME
 
-    def __init__(self, gateway: Gateway, templates: PromptTemplates) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        templates: PromptTemplates,
+        names_for: Callable[[str], Sequence[str]] | None = None,
+    ) -> None:
         self.gateway = gateway
         self.templates = templates
+        # person -> every name to hide (prompting.pseudonym.person_names); without it,
+        # the request's own names (subject, configured, the window's note authors).
+        self.names_for = names_for
+
+    def pseudonymiser(self, request: DraftRequest) -> Pseudonymiser:
+        """The names hidden for ``request``: the same list mapping and regenerating use."""
+        if self.names_for is None:
+            return pseudonymiser_for(request)
+        extra = dataclasses.replace(request, pseudonymise=self.names_for(request.person)[1:])
+        return pseudonymiser_for(extra)
 
     @property
     def model(self) -> str:
@@ -75,13 +95,15 @@ class ModelDrafter:
 
     def plan(self, request: DraftRequest) -> DraftPlan:
         """Render and measure the prompt; sends nothing (this is what --dry-run shows)."""
-        pseud = pseudonymiser_for(request)
+        pseud = self.pseudonymiser(request)
         views = [note_view(n, request) for n in request.notes]
-        messages = pseud.apply_messages(draft_messages(self.templates, request))
+        messages = draft_messages(self.templates, request, hide=pseud)
         tokens = self.gateway.count_tokens(messages)
         window = self.gateway.context_window()
         too_big = window is not None and tokens > window - ANSWER_RESERVE
-        return DraftPlan(messages, tokens, window, too_big, pseud, views)
+        notice = unlisted_notice(unlisted_names([pseud.apply(v["text"]) for v in views], pseud))
+        notices = [notice] if notice else []
+        return DraftPlan(messages, tokens, window, too_big, pseud, views, notices)
 
     def draft(self, request: DraftRequest) -> DraftResult:
         plan = self.plan(request)
@@ -91,16 +113,17 @@ class ModelDrafter:
         condensed = False
         if plan.needs_condensing and plan.context_window is not None:
             budget = max(1024, (plan.context_window - ANSWER_RESERVE) // 2)
-            hidden = [{**v, "text": pseud.apply(v["text"])} for v in plan.notes]
 
             def complete(msgs: Messages) -> str:
-                return self.gateway.complete_text(msgs, purpose="condense")
+                return self.gateway.complete_text(
+                    msgs, purpose="condense", on_retry=request.on_progress
+                )
 
             shorter = condense_notes(
-                self.templates, hidden, complete, chunk_tokens=budget,
-                on_progress=request.on_progress,
+                self.templates, plan.notes, complete, chunk_tokens=budget,
+                on_progress=request.on_progress, hide=pseud,
             )  # fmt: skip
-            messages = pseud.apply_messages(draft_messages(self.templates, request, shorter))
+            messages = draft_messages(self.templates, request, shorter, hide=pseud)
             condensed = True
             warnings.append(
                 f"the notes ({plan.prompt_tokens} tokens) exceed {self.model}'s context; "
@@ -141,6 +164,7 @@ class ModelDrafter:
             result = self.gateway.complete_structured(
                 messages, Draft, purpose="draft", validate=validate, repair_messages=repair,
                 on_progress=on_progress if stream else None, stream=stream,
+                on_retry=progress,
             )  # fmt: skip
             raw_draft = result.value
             warnings += result.warnings

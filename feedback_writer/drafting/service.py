@@ -232,12 +232,15 @@ def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
     """A model drafter logging every call to the workspace."""
     from feedback_writer.drafting.remote import ModelDrafter
     from feedback_writer.llm.gateway import gateway_for
+    from feedback_writer.prompting.pseudonym import person_names
     from feedback_writer.prompting.templates import PromptTemplates
 
     repo = ctx.repo
     gateway = gateway_for(ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r)))
     assert gateway is not None  # a model is given
-    return ModelDrafter(gateway, PromptTemplates(ctx.settings.prompts_dir))
+    names = ctx.settings.pseudonymise
+    templates = PromptTemplates(ctx.settings.prompts_dir)
+    return ModelDrafter(gateway, templates, lambda p: person_names(repo, p, names))
 
 
 def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRecord:
@@ -305,7 +308,7 @@ def plan_draft(
     plan = remote.plan(prepared.request)
     return DryRun(
         remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
-        plan.needs_condensing, prepared.warnings,
+        plan.needs_condensing, [*prepared.warnings, *plan.notices],
     )  # fmt: skip
 
 

@@ -40,7 +40,9 @@ _CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _QUOTA = re.compile(r"insufficient_quota|exceeded your current quota", re.IGNORECASE)
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{3,}|Bearer\s+\S+|x-api-key[\"':=\s]+\S+)", re.IGNORECASE)
+_SECRET = re.compile(
+    r"((?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{3,}|Bearer\s+\S+|x-api-key[\"':=\s]+\S+)", re.IGNORECASE
+)
 _PREFIX = re.compile(r"^(?:litellm\.\w+:\s*|\w+Error:\s*|\w+Exception\s*-\s*|\w+Error\s*-\s*)+")
 _TAIL = re.compile(r"\s*(Handle with `litellm|Received Model Group|LiteLLM Retried|Error_str:).*$")
 _TIMEOUT_NAMES = {"Timeout", "APITimeoutError", "TimeoutException"}
@@ -135,12 +137,47 @@ def _retry_after(chain: list[BaseException]) -> float | None:
     return None
 
 
+# Environment variables whose values are secrets a provider may be sent (litellm reads
+# OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN, AZURE_AD_TOKEN, ...).
+_SECRET_SUFFIXES = ("_API_KEY", "_KEY", "_TOKEN", "_SECRET")
+# Shorter values are too likely to be ordinary words.
+_MIN_SECRET = 9
+
+
+def secret_values() -> list[str]:
+    """The values of key-like environment variables longer than 8 characters, longest
+    first (so a key containing another is masked whole)."""
+    values = {
+        value
+        for name, value in os.environ.items()
+        if name.upper().endswith(_SECRET_SUFFIXES) and len(value) >= _MIN_SECRET
+    }
+    return sorted(values, key=len, reverse=True)
+
+
+def redact_keys(text: str) -> str:
+    """``text`` with every configured key value masked; nothing else changes (safe for
+    note text and answers, unlike :func:`redact`'s key-shaped patterns)."""
+    for value in secret_values():
+        if value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+def redact_data(data: Any) -> Any:
+    """:func:`redact_keys` on every string inside nested dicts and lists."""
+    if isinstance(data, str):
+        return redact_keys(data)
+    if isinstance(data, list | tuple):
+        return [redact_data(v) for v in data]
+    if isinstance(data, dict):
+        return {k: redact_data(v) for k, v in data.items()}
+    return data
+
+
 def redact(text: str) -> str:
     """``text`` without API keys: known key env values and key-shaped tokens masked."""
-    for name, value in os.environ.items():
-        if name.endswith(("_API_KEY", "_KEY", "_TOKEN")) and len(value) >= 6 and value in text:
-            text = text.replace(value, "***")
-    return _SECRET.sub("***", text)
+    return _SECRET.sub("***", redact_keys(text))
 
 
 def clean_detail(exc: BaseException) -> str:

@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from feedback_writer.errors import StructuredOutputError
-from feedback_writer.llm._failures import backoff_delay, classify, redact, to_error
+from feedback_writer.llm._failures import (
+    backoff_delay,
+    classify,
+    redact,
+    redact_data,
+    redact_keys,
+    to_error,
+)
 from feedback_writer.llm._parse import (
     JSON_ONLY,
     parse_answer,
@@ -65,6 +72,8 @@ class Call:
 @dataclass(frozen=True)
 class Sleep:
     seconds: float
+    message: str | None = None
+    """Why, for whoever watches: "rate limited, retrying in 2 s (2/4)"."""
 
 
 @dataclass
@@ -89,6 +98,8 @@ class FlowContext:
     caps: Capabilities
     log: LogFn | None
     rng: random.Random = field(default_factory=random.Random)
+    endpoint: str | None = None
+    """The base URL calls really go to (logged even when the environment chose it)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +172,9 @@ def _record(ctx: FlowContext, call: Call, answer: Answer, purpose: str) -> None:
     kw = call.kwargs
     core = ("model", "api_base", "messages", "response_format")
     request = {key: kw.get(key) for key in core}
+    request["api_base"] = kw.get("api_base") or ctx.endpoint
     request["params"] = {k: v for k, v in kw.items() if k not in core}
+    request = redact_data(request)
     error = None
     if answer.error is not None:
         error = redact(f"{type(answer.error).__name__}: {answer.error}")
@@ -188,6 +201,10 @@ def with_retries(ctx: FlowContext, call: Call, purpose: str) -> Flow[Answer]:
     while True:
         answer = yield call
         assert answer is not None
+        if answer.text:
+            # A provider may echo a key back (a proxy's error page, a prompt-injected note):
+            # from here on neither the log, a repair turn nor the parsed value can hold it.
+            answer.text = redact_keys(answer.text)
         _record(ctx, call, answer, purpose)
         if answer.error is None:
             return answer
@@ -200,8 +217,23 @@ def with_retries(ctx: FlowContext, call: Call, purpose: str) -> Flow[Answer]:
                 api_base=s.api_base,
                 attempts=attempt + 1,
             ) from None
-        yield Sleep(backoff_delay(attempt, s.backoff_base, failure.retry_after, ctx.rng))
+        delay = backoff_delay(attempt, s.backoff_base, failure.retry_after, ctx.rng)
+        reason = _REASONS.get(failure.kind, "the call failed")
+        total = s.max_retries + 1
+        yield Sleep(delay, f"{reason}, retrying in {_secs(delay)} s ({attempt + 2}/{total})")
         attempt += 1
+
+
+_REASONS = {
+    "rate_limit": "rate limited",
+    "timeout": "timed out",
+    "unavailable": "provider unavailable",
+}
+
+
+def _secs(seconds: float) -> str:
+    """2.0 -> "2", 0.51 -> "0.5": a retry delay as people read it."""
+    return f"{seconds:.0f}" if seconds >= 1.95 else f"{seconds:.1f}"
 
 
 def text_flow(
@@ -266,5 +298,6 @@ def structured_flow(
                 provider=ctx.caps.provider,
                 model=ctx.settings.model,
             )
+        errors = [redact_keys(e) for e in errors]
         warnings.append(f"attempt {attempts} repaired: " + "; ".join(errors[:3]))
         convo = [*convo, *repair_turn(errors, answer.text or "", repair_messages)]

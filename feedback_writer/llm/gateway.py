@@ -14,17 +14,15 @@ that needs it does, through :func:`_litellm`.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import math
-import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from feedback_writer.config import Settings
 from feedback_writer.errors import MissingApiKey, UnknownModel
+from feedback_writer.llm import _estimate
 from feedback_writer.llm._failures import clean_detail
 from feedback_writer.llm._flow import (
     LOCAL_PROVIDERS,
@@ -46,15 +44,29 @@ from feedback_writer.llm._records import (
     ProgressFn,
     StructuredResult,
 )
+from feedback_writer.llm._transport import (
+    CallCancelled,
+    CancelToken,
+    aattempt,
+    attempt,
+    cancel_scope,
+    current_token,
+    endpoint,
+)
+from feedback_writer.llm._transport import litellm_module as _litellm
 
 __all__ = [
+    "CallCancelled",
     "CallRecord",
+    "CancelToken",
     "Gateway",
     "LogFn",
     "ModelSettings",
     "Progress",
     "ProgressFn",
+    "RetryFn",
     "StructuredResult",
+    "cancel_scope",
     "extract_json_text",
     "gateway_for",
 ]
@@ -64,45 +76,7 @@ R = TypeVar("R")
 
 Validate = Callable[[T], list[str]]
 RepairMessages = Callable[[list[str], str], list[dict[str, Any]]]
-
-
-def _litellm() -> Any:
-    """Import litellm with our global settings applied; cheap after the first call."""
-    # Without this, importing litellm downloads a price map from the internet.
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    # importlib keeps mypy from type-checking all of litellm; we treat it as Any.
-    lt: Any = importlib.import_module("litellm")
-    # aiohttp would bypass httpx (and so respx in tests); one transport for both paths.
-    lt.disable_aiohttp_transport = True
-    lt.telemetry = False
-    lt.suppress_debug_info = True
-    return lt
-
-
-class _StreamText:
-    """Collects stream chunks and reports each piece of text as :class:`Progress`."""
-
-    def __init__(self, on_progress: ProgressFn | None) -> None:
-        self.chunks: list[Any] = []
-        self.chars = 0
-        self.on_progress = on_progress
-
-    def add(self, chunk: Any) -> None:
-        self.chunks.append(chunk)
-        choices = getattr(chunk, "choices", None) or []
-        delta = getattr(getattr(choices[0], "delta", None), "content", None) if choices else None
-        if not delta:
-            return
-        self.chars += len(delta)
-        if self.on_progress is not None:
-            # ~4 characters per token: good enough for a progress bar, and free.
-            estimate = math.ceil(self.chars / 4)
-            self.on_progress(
-                Progress(text_delta=delta, chars=self.chars, completion_tokens_estimate=estimate)
-            )
-
-    def build(self, lt: Any, messages: list[dict[str, Any]]) -> Any:
-        return lt.stream_chunk_builder(self.chunks, messages=messages) if self.chunks else None
+RetryFn = Callable[[str], None]
 
 
 class Gateway:
@@ -115,13 +89,18 @@ class Gateway:
         log: LogFn | None = None,
         sleep: Callable[[float], None] = time.sleep,
         asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_retry: RetryFn | None = None,
     ) -> None:
         self.settings = settings
         self._log = log
+        self.on_retry = on_retry
+        """Told each retry before its wait ("rate limited, retrying in 2 s (2/4)"); a
+        call's own ``on_retry`` takes precedence."""
         self._sleep = sleep
         self._asleep = asleep
         self._caps: Capabilities | None = None
         self._resolved: tuple[str, str] | None = None
+        self._resolved_base: str | None = None
 
     # --- what litellm knows about the model ------------------------------------------
 
@@ -130,7 +109,7 @@ class Gateway:
         if self._resolved is None:
             lt = _litellm()
             try:
-                name, provider, _, _ = lt.get_llm_provider(
+                name, provider, _, base = lt.get_llm_provider(
                     model=self.settings.model, api_base=self.settings.api_base
                 )
             except Exception as exc:
@@ -141,6 +120,7 @@ class Gateway:
                     "'anthropic/claude-3-5-haiku-20241022' or 'ollama_chat/llama3.1'",
                 ) from None
             self._resolved = (str(name), str(provider))
+            self._resolved_base = str(base) if base else None
         return self._resolved
 
     @property
@@ -200,24 +180,26 @@ class Gateway:
             )
 
     def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        """Prompt tokens of ``messages`` by the model's tokenizer (or litellm's default)."""
-        return int(_litellm().token_counter(model=self.settings.model, messages=messages))
+        """Prompt tokens of ``messages``, counted as litellm counts them for OpenAI models,
+        without importing litellm (a ``--dry-run`` stays local and fast)."""
+        return _estimate.count_tokens(messages)
 
     def context_window(self) -> int | None:
-        """Max input tokens from litellm's bundled model map; None when unknown."""
-        self._capabilities()
-        try:
-            info = _litellm().get_model_info(model=self.settings.model)
-        except Exception:
-            return None
-        value = info.get("max_input_tokens") or info.get("max_tokens")
-        return int(value) if value else None
+        """Max input tokens from litellm's bundled model map (read without importing
+        litellm); None when unknown (a local model, a proxy's alias)."""
+        return _estimate.context_window(self.settings.model)
 
     # --- public calls ----------------------------------------------------------------
 
     def _context(self) -> FlowContext:
         self.check_ready()
-        return FlowContext(self.settings, self._capabilities(), self._log)
+        caps = self._capabilities()
+        return FlowContext(self.settings, caps, self._log, endpoint=self.endpoint)
+
+    @property
+    def endpoint(self) -> str | None:
+        """The base URL calls go to (the setting, else what the environment says)."""
+        return endpoint(self.provider, self.settings.api_base, self._resolved_base)
 
     def complete_structured(
         self,
@@ -229,6 +211,7 @@ class Gateway:
         repair_messages: RepairMessages | None = None,
         on_progress: ProgressFn | None = None,
         stream: bool = False,
+        on_retry: RetryFn | None = None,
     ) -> StructuredResult[T]:
         """Ask for a ``response_model``; repair invalid answers; raise GatewayError subclasses.
 
@@ -239,7 +222,7 @@ class Gateway:
             self._context(), messages, response_model, purpose, validate=validate,
             repair_messages=repair_messages, stream=stream, on_progress=on_progress,
         )  # fmt: skip
-        return self._run(flow)
+        return self._run(flow, on_retry)
 
     async def acomplete_structured(
         self,
@@ -251,13 +234,14 @@ class Gateway:
         repair_messages: RepairMessages | None = None,
         on_progress: ProgressFn | None = None,
         stream: bool = False,
+        on_retry: RetryFn | None = None,
     ) -> StructuredResult[T]:
         """The async twin of :meth:`complete_structured`."""
         flow = structured_flow(
             self._context(), messages, response_model, purpose, validate=validate,
             repair_messages=repair_messages, stream=stream, on_progress=on_progress,
         )  # fmt: skip
-        return await self._arun(flow)
+        return await self._arun(flow, on_retry)
 
     def complete_text(
         self,
@@ -266,10 +250,12 @@ class Gateway:
         purpose: str,
         on_progress: ProgressFn | None = None,
         stream: bool = False,
+        on_retry: RetryFn | None = None,
     ) -> str:
         """Plain text (e.g. condensing notes), with the same retries and error mapping."""
         return self._run(
-            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress)
+            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress),
+            on_retry,
         )
 
     async def acomplete_text(
@@ -279,21 +265,34 @@ class Gateway:
         purpose: str,
         on_progress: ProgressFn | None = None,
         stream: bool = False,
+        on_retry: RetryFn | None = None,
     ) -> str:
         """The async twin of :meth:`complete_text`."""
         return await self._arun(
-            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress)
+            text_flow(self._context(), messages, purpose, stream=stream, on_progress=on_progress),
+            on_retry,
         )
 
     # --- drivers: the only code that differs between sync and async ------------------
 
-    def _run(self, flow: Flow[R]) -> R:
+    def _retrying(self, op: Sleep, on_retry: RetryFn | None) -> None:
+        tell = on_retry or self.on_retry
+        if tell is not None and op.message:
+            tell(op.message)
+
+    def _run(self, flow: Flow[R], on_retry: RetryFn | None = None) -> R:
         reply: Answer | None = None
         try:
             while True:
                 op = flow.send(reply)
                 if isinstance(op, Sleep):
+                    self._retrying(op, on_retry)
+                    token = current_token()
+                    if token is not None:
+                        token.check()
                     self._sleep(op.seconds)
+                    if token is not None:
+                        token.check()
                     reply = None
                 else:
                     reply = self._attempt(op)
@@ -301,12 +300,13 @@ class Gateway:
             result: R = done.value
             return result
 
-    async def _arun(self, flow: Flow[R]) -> R:
+    async def _arun(self, flow: Flow[R], on_retry: RetryFn | None = None) -> R:
         reply: Answer | None = None
         try:
             while True:
                 op = flow.send(reply)
                 if isinstance(op, Sleep):
+                    self._retrying(op, on_retry)
                     await self._asleep(op.seconds)
                     reply = None
                 else:
@@ -316,77 +316,18 @@ class Gateway:
             return result
 
     def _attempt(self, call: Call) -> Answer:
-        lt = _litellm()
-        started = time.perf_counter()
-        try:
-            response = lt.completion(**call.kwargs)
-            if call.kwargs.get("stream"):
-                text = _StreamText(call.on_progress)
-                chunks: Iterator[Any] = response
-                for chunk in chunks:
-                    text.add(chunk)
-                response = text.build(lt, call.kwargs["messages"])
-        except Exception as exc:
-            return Answer(error=exc, latency_ms=_since(started))
-        return self._answer(lt, response, started)
+        return attempt(call, self._capabilities().provider)
 
     async def _aattempt(self, call: Call) -> Answer:
-        lt = _litellm()
-        started = time.perf_counter()
-        try:
-            response = await lt.acompletion(**call.kwargs)
-            if call.kwargs.get("stream"):
-                text = _StreamText(call.on_progress)
-                chunks: AsyncIterator[Any] = response
-                async for chunk in chunks:
-                    text.add(chunk)
-                response = text.build(lt, call.kwargs["messages"])
-        except Exception as exc:
-            return Answer(error=exc, latency_ms=_since(started))
-        return self._answer(lt, response, started)
-
-    def _answer(self, lt: Any, response: Any, started: float) -> Answer:
-        """Text, finish reason, usage and cost of a (possibly stream-built) response."""
-        latency = _since(started)
-        if response is None or not getattr(response, "choices", None):
-            return Answer(text="", latency_ms=latency)
-        choice = response.choices[0]
-        message = getattr(choice, "message", None)
-        text = getattr(message, "content", None)
-        tool_calls = getattr(message, "tool_calls", None)
-        if not text and tool_calls:
-            # litellm turns Anthropic's json_tool_call into content, except when it
-            # cannot (e.g. thinking enabled); then the JSON is in the tool arguments.
-            text = getattr(tool_calls[0].function, "arguments", None)
-        usage = getattr(response, "usage", None)
-        return Answer(
-            text=text if isinstance(text, str) else None,
-            finish_reason=getattr(choice, "finish_reason", None),
-            prompt_tokens=getattr(usage, "prompt_tokens", None),
-            completion_tokens=getattr(usage, "completion_tokens", None),
-            cost_usd=self._cost(lt, response),
-            latency_ms=latency,
-        )
-
-    def _cost(self, lt: Any, response: Any) -> float | None:
-        provider = self._capabilities().provider
-        if provider in LOCAL_PROVIDERS:
-            return 0.0
-        try:
-            return float(
-                lt.completion_cost(completion_response=response, custom_llm_provider=provider)
-            )
-        except Exception:
-            # Models missing from the bundled price map (proxies, new releases).
-            return None
-
-
-def _since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000.0
+        return await aattempt(call, self._capabilities().provider)
 
 
 def gateway_for(
-    settings: Settings, *, model: str | None = None, log: LogFn | None = None
+    settings: Settings,
+    *,
+    model: str | None = None,
+    log: LogFn | None = None,
+    on_retry: RetryFn | None = None,
 ) -> Gateway | None:
     """A gateway for ``model`` (or the ``model`` setting) as ``settings`` say; None without."""
     chosen = model or settings.model
@@ -396,4 +337,4 @@ def gateway_for(
         model=chosen, api_base=settings.api_base, timeout=settings.timeout,
         max_retries=settings.max_retries, max_repairs=settings.max_repairs,
     )  # fmt: skip
-    return Gateway(limits, log=log)
+    return Gateway(limits, log=log, on_retry=on_retry)

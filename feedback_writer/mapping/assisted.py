@@ -10,8 +10,10 @@ result for the batch, with a warning; after an error that will not go away by it
 (no key, provider down, unknown model), the remaining batches skip the model.
 
 Each note is rendered with the ``map`` prompt template (company override allowed) and
-referred to as ``N1``, ``N2``...; the person's name and any configured names become
-placeholders (``PERSON_1``...) before anything is sent.
+referred to as ``N1``, ``N2``...; every name of
+:func:`~feedback_writer.prompting.pseudonym.person_names` (the person, the configured
+names, the notes' authors) becomes a placeholder (``PERSON_1``...) in the values handed
+to the template and in the rendered messages, before anything is sent.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ from feedback_writer.mapping.matcher import Match, Matcher
 from feedback_writer.mapping.results import NoteMapping
 
 if TYPE_CHECKING:
+    from feedback_writer.config import Settings
     from feedback_writer.llm.gateway import Gateway
     from feedback_writer.prompting.pseudonym import Pseudonymiser
     from feedback_writer.prompting.templates import PromptTemplates
+    from feedback_writer.storage.repository import Repository
 
 SHORTLIST_K = 8
 BATCH_SIZE = 8
@@ -132,8 +136,10 @@ def build_messages(
     notes: Sequence[PromptNote],
     top_k: int,
     templates: PromptTemplates,
+    hide: Pseudonymiser | None = None,
 ) -> list[dict[str, Any]]:
-    """System and user messages for one batch: the ``map`` template rendered per note."""
+    """System and user messages for one batch: the ``map`` template rendered per note
+    (with ``hide``, its variables and the result pseudonymised)."""
     blocks = []
     for note in notes:
         candidates = []
@@ -148,11 +154,58 @@ def build_messages(
             "top_k": top_k,
             "ladder": {"name": ladder.name},
         }
+        if hide is not None:
+            variables = hide.apply_data(variables)
         blocks.append(templates.render(PURPOSE, variables))
-    return [
+    messages = [
         {"role": "system", "content": SYSTEM.format(ladder=ladder.name, top_k=top_k)},
         {"role": "user", "content": "\n\n---\n\n".join(blocks)},
     ]
+    return hide.apply_messages(messages) if hide is not None else messages
+
+
+@dataclass
+class MappingPlan:
+    """What ``map --model --dry-run`` shows: each batch's messages, as they would be sent
+    (before the answer's JSON-schema instruction the gateway adds), and the capitalised
+    words of the notes that would go out as they are."""
+
+    batches: list[list[dict[str, Any]]]
+    unlisted: list[str]
+
+
+def plan_mapping(
+    repo: Repository,
+    ladder: Ladder,
+    person: str,
+    settings: Settings,
+    *,
+    top_k: int,
+    batch_size: int = BATCH_SIZE,
+) -> MappingPlan:
+    """The messages a model-assisted mapping of ``person``'s notes would send; sends and
+    stores nothing (no gateway, no litellm)."""
+    from feedback_writer.prompting.pseudonym import pseudonymiser_for_person, unlisted_names
+    from feedback_writer.prompting.templates import PromptTemplates
+
+    hide = pseudonymiser_for_person(repo, person, settings)
+    templates = PromptTemplates(settings.prompts_dir)
+    shortlister = shortlist_matcher(ladder)
+    todo = [
+        (n.text, cands)
+        for n in repo.list_notes(person, include_excluded=False)
+        if (cands := shortlister.match(n.text, top_k=SHORTLIST_K))
+    ]
+    batches = []
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        notes = [
+            PromptNote(f"N{j + 1}", hide.apply(text), cands)
+            for j, (text, cands) in enumerate(batch)
+        ]
+        batches.append(build_messages(ladder, notes, top_k, templates, hide))
+    unlisted = unlisted_names([hide.apply(text) for text, _ in todo], hide)
+    return MappingPlan(batches, unlisted)
 
 
 # --- checking and reading the answer ----------------------------------------------------
@@ -291,14 +344,16 @@ def _ask(
         return [
             {
                 "role": "user",
-                "content": f"Your answer could not be used:\n{listed}\n\nAnswer again with "
-                "the complete corrected object, one entry per note, using only the "
-                "candidate ids listed for each note.",
+                "content": hide.apply(
+                    f"Your answer could not be used:\n{listed}\n\nAnswer again with "
+                    "the complete corrected object, one entry per note, using only the "
+                    "candidate ids listed for each note."
+                ),
             }
         ]
 
     result = gateway.complete_structured(
-        build_messages(ladder, prompt_notes, top_k, templates), MappingAnswer,
+        build_messages(ladder, prompt_notes, top_k, templates, hide), MappingAnswer,
         purpose=PURPOSE, validate=validate, repair_messages=repair,
     )  # fmt: skip
     by_key: dict[str, NoteAnswer] = {}

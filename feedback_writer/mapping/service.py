@@ -24,6 +24,7 @@ from feedback_writer.mapping.results import MappingRun as MappingRun
 from feedback_writer.mapping.results import NoteMapping as NoteMapping
 from feedback_writer.mapping.results import by_score
 from feedback_writer.notes.model import Note
+from feedback_writer.prompting.pseudonym import person_names
 from feedback_writer.storage.records import MappingRecord, MappingStatus
 from feedback_writer.storage.repository import Repository
 
@@ -119,7 +120,7 @@ def suggest(
     notes = repo.list_notes(person, include_excluded=False)
     run = map_texts(
         ladder, [(n.id, n.text) for n in notes], top_k=top_k, gateway=gateway,
-        names=[person, *names], templates=templates, on_warning=on_warning,
+        names=person_names(repo, person, names), templates=templates, on_warning=on_warning,
         on_progress=on_progress,
     )  # fmt: skip
     run.person = person
@@ -147,7 +148,9 @@ def suggest_configured(
     if not offline and settings.model:
         from feedback_writer.llm.gateway import gateway_for
 
-        gateway = gateway_for(settings, log=lambda record: repo.log_call(**asdict(record)))
+        gateway = gateway_for(
+            settings, log=lambda record: repo.log_call(**asdict(record)), on_retry=on_warning
+        )
     templates = None
     if gateway is not None:
         from feedback_writer.prompting.templates import PromptTemplates

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from typing import Any
 
+from feedback_writer.errors import NotFoundError
 from feedback_writer.storage.db import Database, now
 from feedback_writer.storage.records import CallRecord
 
@@ -55,20 +57,30 @@ class CallLog(Database):
 
     def list_calls(self, limit: int = 50) -> list[CallRecord]:
         rows = self._all("SELECT * FROM model_calls ORDER BY id DESC LIMIT ?", (limit,))
-        return [
-            CallRecord(
-                model=r["model"],
-                provider=r["provider"],
-                purpose=r["purpose"],
-                prompt_tokens=r["prompt_tokens"],
-                completion_tokens=r["completion_tokens"],
-                cost_usd=r["cost_usd"],
-                latency_ms=r["latency_ms"],
-                request=json.loads(r["request"]),
-                response=r["response"],
-                error=r["error"],
-                at=dt.datetime.fromisoformat(r["at"]),
-                id=r["id"],
+        return [_record(r) for r in rows]
+
+    def get_call(self, call_id: int) -> CallRecord:
+        """One logged call, exactly as stored; NotFoundError for an unknown id."""
+        row = self._one("SELECT * FROM model_calls WHERE id = ?", (call_id,))
+        if row is None:
+            raise NotFoundError(
+                f"no model call {call_id} in the log", hint="list them with: feedback-writer log"
             )
-            for r in rows
-        ]
+        return _record(row)
+
+
+def _record(r: sqlite3.Row) -> CallRecord:
+    return CallRecord(
+        model=r["model"],
+        provider=r["provider"],
+        purpose=r["purpose"],
+        prompt_tokens=r["prompt_tokens"],
+        completion_tokens=r["completion_tokens"],
+        cost_usd=r["cost_usd"],
+        latency_ms=r["latency_ms"],
+        request=json.loads(r["request"]),
+        response=r["response"],
+        error=r["error"],
+        at=dt.datetime.fromisoformat(r["at"]),
+        id=r["id"],
+    )

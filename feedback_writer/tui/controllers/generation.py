@@ -26,6 +26,7 @@ from feedback_writer.tui.widgets.stream_view import StreamView
 
 if TYPE_CHECKING:
     from feedback_writer.context import AppContext
+    from feedback_writer.llm.gateway import CancelToken
     from feedback_writer.tui.screens.base import MainScreen
 
 GROUP = "draft"
@@ -44,6 +45,7 @@ class GenerationController:
         self._screen = screen
         self.running = False
         self._pending: list[str] = []
+        self._token: CancelToken | None = None
 
     def attach(self) -> None:
         """Start the progress timer (call from the screen's ``on_mount``)."""
@@ -73,6 +75,8 @@ class GenerationController:
         )
 
     def cancel(self) -> None:
+        if self._token is not None:
+            self._token.cancel()  # closes the model's HTTP stream now, not at the next chunk
         self._screen.workers.cancel_group(self._screen, GROUP)
         self._stream.clear()
         self._set(False, "")
@@ -120,18 +124,22 @@ class GenerationController:
             stats.chars += len(piece)
             screen.post_message(DraftText(piece))
 
+        from feedback_writer.llm.gateway import CallCancelled, CancelToken, cancel_scope
+
+        self._token = token = CancelToken()
         try:
-            if section is None:
-                from feedback_writer.drafting.service import create_draft
+            with cancel_scope(token):
+                if section is None:
+                    from feedback_writer.drafting.service import create_draft
 
-                record = create_draft(ctx, person, on_progress=progress, on_text=text)
-                draft_id = record.id
-            else:
-                from feedback_writer.drafting.regenerate import regenerate_section
+                    record = create_draft(ctx, person, on_progress=progress, on_text=text)
+                    draft_id = record.id
+                else:
+                    from feedback_writer.drafting.regenerate import regenerate_section
 
-                draft_id = section[0]
-                regenerate_section(ctx, *section, on_progress=progress, on_text=text)
-        except _Cancel:
+                    draft_id = section[0]
+                    regenerate_section(ctx, *section, on_progress=progress, on_text=text)
+        except (_Cancel, CallCancelled):
             screen.post_message(DraftCancelled())
             return
         except Exception as exc:

@@ -72,7 +72,7 @@ def router(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
     # A developer's own endpoints must not redirect the fakes.
     for name in ("OPENAI_BASE_URL", "OPENAI_API_BASE", "ANTHROPIC_API_BASE", "OLLAMA_API_BASE"):
         monkeypatch.delenv(name, raising=False)
-    from feedback_writer.llm.gateway import _litellm
+    from feedback_writer.llm._transport import litellm_module as _litellm
 
     _litellm().disable_aiohttp_transport = True
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
@@ -349,6 +349,8 @@ def test_cli_draft_streams_ollama_ndjson_to_stderr_and_stores_the_draft(
     route = router.post(OLLAMA_URL).mock(return_value=ollama_ndjson(pieces))
     monkeypatch.setenv("FEEDBACK_WRITER_API_BASE", OLLAMA_BASE)
     monkeypatch.setenv("FEEDBACK_WRITER_PSEUDONYMISE", COLLEAGUE)
+    # The \r progress line is written to a terminal only: pretend stderr is one.
+    monkeypatch.setattr("feedback_writer.cli._progress.ProgressLine.force_tty", True)
 
     result = CliRunner().invoke(
         cli,

@@ -36,7 +36,7 @@ def router(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     for name in ("OPENAI_BASE_URL", "OPENAI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
-    from feedback_writer.llm.gateway import _litellm
+    from feedback_writer.llm._transport import litellm_module as _litellm
 
     _litellm().disable_aiohttp_transport = True
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
