@@ -8,6 +8,7 @@ reject and add, which keep them across later suggestion runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
+from feedback_writer.mapping.calibration import score_confidence
 from feedback_writer.notes.model import Note
 from feedback_writer.storage.records import MappingRecord
 from feedback_writer.tui.dialogs.ladder_picker import LadderPickerDialog
@@ -27,9 +29,20 @@ from feedback_writer.tui.widgets.coverage import CoverageGrid
 _STATUS = {"accepted": ("✓", "green"), "rejected": ("✗", "red"), "suggested": ("?", "yellow")}
 
 
+_BAND_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
+
+
 def _short(text: str, width: int) -> str:
     line = " ".join(text.split())
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _score_cell(m: MappingRecord) -> Text:
+    """The score and its confidence band ("0.42 low"); evidence the user added has none."""
+    if m.source == "user":
+        return Text.assemble(f"{m.score:.2f} ", ("yours", "dim"))
+    _, band = score_confidence(m.score)
+    return Text.assemble(f"{m.score:.2f} ", (band, _BAND_STYLE[band]))
 
 
 class EvidenceScreen(MainScreen):
@@ -37,13 +50,15 @@ class EvidenceScreen(MainScreen):
 
     MODE = "evidence"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "suggest", "Suggest"),
+        # a, r and t act on the highlighted suggestion: first, so the footer always has room.
         Binding("a", "decide('accepted')", "Accept"),
         Binding("r", "decide('rejected')", "Reject"),
-        Binding("plus", "add", "Add", key_display="+"),
         Binding("t", "flip", "Flip ±"),
+        Binding("plus", "add", "Add", key_display="+"),
+        Binding("s", "suggest", "Suggest"),
         Binding("g", "coverage", "Coverage"),
-        Binding("tab", "focus_next", "Switch", show=False),
+        Binding("tab", "switch_pane", "Switch", show=False),
+        Binding("shift+tab", "switch_pane", "Switch", show=False),
     ]
     DEFAULT_CSS = """
     EvidenceScreen #ev-notes { width: 1fr; }
@@ -63,6 +78,8 @@ class EvidenceScreen(MainScreen):
         self._maps: list[MappingRecord] = []
         self._by_note: dict[str, list[MappingRecord]] = {}
         self._auto_suggested: set[str] = set()
+        self._shown_note: str | None = None
+        """The note whose suggestions the right-hand list shows."""
 
     def body(self) -> Iterable[Widget]:
         notes: DataTable[Any] = DataTable(id="ev-notes", cursor_type="row")
@@ -138,15 +155,22 @@ class EvidenceScreen(MainScreen):
             return None
         return self._notes[min(table.cursor_row, len(self._notes) - 1)]
 
-    def _show_note(self) -> None:
+    def _show_note(self, select: str | None = None) -> None:
+        """Show the highlighted note's suggestions. The cursor starts on the top one for a
+        newly shown note; for the same note it stays on its expectation (or ``select``)."""
         note = self._note()
         maps_table: DataTable[Any] = self.query_one("#ev-maps", DataTable)
-        row = max(maps_table.cursor_row, 0)
+        current = self._mapping()
+        same_note = note is not None and note.id == self._shown_note
+        if select is None and current is not None and same_note:
+            select = current.expectation_id
+        self._shown_note = note.id if note is not None else None
         maps_table.clear()
         self._maps = []
         if note is None:
             self.query_one("#ev-note", Static).update("")
             self.query_one("#ev-exp", Static).update("")
+            self._label_keys(None)
             return
         self.query_one("#ev-note", Static).update(f"{note.id}: {note.text}")
         self._maps = [
@@ -160,7 +184,7 @@ class EvidenceScreen(MainScreen):
             maps_table.add_row(
                 Text(mark, style=style),
                 f"{competency}·{level}",
-                f"{m.score:.2f}",
+                _score_cell(m),
                 Text(
                     "−" if m.polarity == "negative" else "+",
                     style="red" if m.polarity == "negative" else "green",
@@ -169,7 +193,8 @@ class EvidenceScreen(MainScreen):
                 key=m.expectation_id,
             )
         if self._maps:
-            maps_table.move_cursor(row=min(row, len(self._maps) - 1))
+            ids = [m.expectation_id for m in self._maps]
+            maps_table.move_cursor(row=ids.index(select) if select in ids else 0)
         self._show_expectation()
 
     def _mapping(self) -> MappingRecord | None:
@@ -185,7 +210,19 @@ class EvidenceScreen(MainScreen):
             e = self.ladder.expectation(m.expectation_id)
             comp = self.ladder.competency(e.competency).name
             text = f"{comp} · {self.ladder.level(e.level).name}: {e.text}"
+            if m.source != "user":
+                p, band = score_confidence(m.score)
+                if band == "low":
+                    text = f"Low confidence (about {p:.0%} of such suggestions are right). {text}"
         self.query_one("#ev-exp", Static).update(text)
+        self._label_keys(m)
+
+    def _label_keys(self, m: MappingRecord | None) -> None:
+        """Say in the footer which suggestion a acts on (r and t act on the same one)."""
+        text = f"accept: {m.expectation_id}" if m is not None else "Accept"
+        bindings = self._bindings.key_to_bindings
+        bindings["a"] = [replace(b, description=text) for b in bindings["a"]]
+        self.refresh_bindings()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "ev-notes":
@@ -197,20 +234,38 @@ class EvidenceScreen(MainScreen):
         if event.data_table.id == "ev-notes":
             self.query_one("#ev-maps").focus()
 
-    def _refresh_counts(self) -> None:
+    def _refresh_counts(self, select: str | None = None) -> None:
         note = self._note()
         if note is None or self.person is None:
             return
         self._by_note[note.id] = self.repo.mappings_for_note(note.id)
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
         table.update_cell(note.id, table.ordered_columns[2].key, self._evidence_cell(note.id))
-        self._show_note()
+        self._show_note(select)
+
+    def action_switch_pane(self) -> None:
+        """Tab and shift+Tab: between the notes and the highlighted note's suggestions."""
+        if self.query_one("#ev-coverage").display:
+            self.focus_next()
+            return
+        notes, maps = self.query_one("#ev-notes"), self.query_one("#ev-maps")
+        (notes if maps.has_focus else maps).focus()
+
+    def _target(self) -> tuple[Note, MappingRecord] | tuple[None, None]:
+        """The highlighted note and the suggestion highlighted in its list."""
+        note = self._note()
+        if note is None:
+            return None, None
+        if note.id != self._shown_note:  # a key before the list caught up: show it first
+            self._show_note()
+        m = self._mapping()
+        return (note, m) if m is not None else (None, None)
 
     # --- decisions --------------------------------------------------------------------
     def action_decide(self, status: str) -> None:
         from feedback_writer.mapping import service
 
-        note, m = self._note(), self._mapping()
+        note, m = self._target()
         if note is None or m is None:
             self.notify("Highlight a suggestion first (Tab moves to the list on the right).")
             return
@@ -223,16 +278,14 @@ class EvidenceScreen(MainScreen):
         self._refresh_counts()
 
     def action_flip(self) -> None:
-        from feedback_writer.mapping import service
-
-        note, m = self._note(), self._mapping()
+        """Flip the highlighted suggestion's polarity; its status (open, accepted,
+        rejected) stays as it is: a or r decides."""
+        note, m = self._target()
         if note is None or m is None:
             return
         flipped = "positive" if m.polarity == "negative" else "negative"
         try:
-            service.accept(
-                self.repo, self.ladder, note.id, m.expectation_id, flipped, person=self.person
-            )
+            self.repo.set_mapping(note.id, m.expectation_id, m.status, polarity=flipped)
         except Exception as exc:
             self.fw.show_error(exc)
             return
@@ -259,7 +312,8 @@ class EvidenceScreen(MainScreen):
             except Exception as exc:
                 self.fw.show_error(exc)
                 return
-            self._refresh_counts()
+            self._refresh_counts(select=expectation_id)
+            self.query_one("#ev-maps").focus()
             self.notify(f"{note.id}: added {expectation_id}.")
 
         self.app.push_screen(LadderPickerDialog(self.ladder, levels=levels), picked)
