@@ -204,18 +204,27 @@ def add_command(
 @common_options
 @app
 def list_(ctx: AppContext, person: str, fmt: str) -> None:
-    """A person's notes with their suggested, accepted and rejected mappings."""
+    """A person's notes with their suggested, accepted and rejected mappings.
+
+    Beside each score, its confidence band (high, medium, "low confidence"): how often
+    suggestions scored like this were right on notes written blind (docs/matching.md)."""
+    from feedback_writer.mapping.calibration import score_confidence
+
     repo = ctx.repo
     notes = repo.list_notes(person, include_excluded=False)
     by_note: dict[str, list[dict[str, object]]] = {n.id: [] for n in notes}
     for m in repo.mappings_for_person(person):
         if m.note_id in by_note:
+            # Evidence the user added has a score of 1 by convention, not a confidence.
+            p, band = score_confidence(m.score) if m.source != "user" else (None, None)
             by_note[m.note_id].append(
                 {
                     "expectation_id": m.expectation_id,
                     "status": m.status,
                     "polarity": m.polarity,
                     "score": m.score,
+                    "confidence": p,
+                    "band": band,
                     "source": m.source,
                 }
             )
@@ -231,9 +240,10 @@ def list_(ctx: AppContext, person: str, fmt: str) -> None:
             click.echo("      (nothing yet: run 'feedback-writer map --person ...')")
         for row in by_note[n.id]:
             sign = "+" if row["polarity"] == "positive" else "-"
+            shown = "low confidence" if row["band"] == "low" else str(row["band"] or "")
             click.echo(
-                f"      {row['status']:<9} {row['score']:.2f} {sign} {row['expectation_id']}"
-                f"  ({row['source']})"
+                f"      {row['status']:<9} {row['score']:.2f} {shown:<14} {sign} "
+                f"{row['expectation_id']}  ({row['source']})"
             )
 
 
