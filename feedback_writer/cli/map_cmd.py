@@ -18,6 +18,7 @@ from feedback_writer.mapping.results import MappingRun, NoteMapping
 
 if TYPE_CHECKING:
     from feedback_writer.mapping.service import Decision
+    from feedback_writer.storage.records import MappingRecord
 
 _FORMAT = click.Choice(["table", "json"])
 
@@ -172,12 +173,124 @@ def _record(
 
 
 @evidence.command("accept")
-@_decision
+@person_option
+@click.argument("items", nargs=-1, metavar="NOTE_ID [EXPECTATION_ID] ...")
+@click.option(
+    "--all", "all_", is_flag=True, help="Every note's top suggestion (see --min-confidence)."
+)
+@click.option(
+    "--min-confidence",
+    type=click.Choice(["high", "medium", "low"], case_sensitive=False),
+    help="With --all: only suggestions in this confidence band or better (default: high).",
+)
+@click.option(
+    "--positive/--negative",
+    default=None,
+    help="Set the polarity: a strength, or a gap (default: as suggested).",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --all: accept without asking.")
+@common_options
+@app
 def accept_command(
-    ctx: AppContext, person: str, note_id: str, expectation_id: str, negative: bool
+    ctx: AppContext,
+    person: str,
+    items: tuple[str, ...],
+    all_: bool,
+    min_confidence: str | None,
+    positive: bool | None,
+    yes: bool,
 ) -> None:
-    """Accept a suggested mapping (--negative: it shows a gap, not a strength)."""
-    _record("accept", ctx, person, note_id, expectation_id, "negative" if negative else None)
+    """Accept suggestions, all in one go (all or none are stored).
+
+    \b
+    evidence accept -p NAME n3 ops.mid.leads-incidents   that suggestion of n3
+    evidence accept -p NAME n3 n7 n12                    each note's top suggestion
+    evidence accept -p NAME --all --min-confidence medium
+                        every note's top suggestion with medium or high confidence,
+                        listed first (notes with accepted evidence are left alone)
+    """
+    from feedback_writer.mapping import service
+
+    person = ctx.repo.get_person(person).name
+    polarity = None if positive is None else "positive" if positive else "negative"
+    if all_:
+        if items:
+            raise UsageError("--all takes no note ids")
+        band = (min_confidence or "high").lower()
+        chosen = service.bulk_candidates(ctx.repo, ctx.ladder, person, band)
+        if not chosen:
+            click.echo(
+                f"nothing to accept: no note without accepted evidence has a top suggestion "
+                f"with {band} confidence or better"
+            )
+            return
+        _list_candidates(chosen, band)
+        _confirm(f"Accept these {len(chosen)} suggestion(s)?", yes)
+        pairs = [(m.note_id, m.expectation_id) for m in chosen]
+    else:
+        if min_confidence:
+            raise UsageError("--min-confidence goes with --all")
+        if not items:
+            raise UsageError("give note ids (n3 n7 ...), a NOTE_ID EXPECTATION_ID pair, or --all")
+        pairs = _pairs(ctx, person, items)
+    records = service.accept_many(ctx.repo, ctx.ladder, pairs, polarity, person=person)
+    for r in records:
+        click.echo(f"accepted {r.note_id} -> {r.expectation_id} ({r.polarity})")
+
+
+def _pairs(ctx: AppContext, person: str, items: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``n3 n7 ops.l2.x n12`` -> n3's top, (n7, ops.l2.x), n12's top: an argument that is
+    not a note id is an expectation of the note before it."""
+    from feedback_writer.mapping import service
+    from feedback_writer.storage.mappings import note_rowid
+
+    groups: list[tuple[str, list[str]]] = []
+    for item in items:
+        if item[:1] == "n" and item[1:].isdigit():
+            groups.append((item, []))
+        elif groups:
+            groups[-1][1].append(item)
+        else:
+            note_rowid(item)  # not a note id: say what one looks like
+    pairs: list[tuple[str, str]] = []
+    for note_id, expectations in groups:
+        if expectations:
+            pairs.extend((note_id, e) for e in expectations)
+            continue
+        top = service.top_suggestion(ctx.repo, ctx.ladder, note_id, person=person)
+        if top is None:
+            raise UsageError(
+                f"{note_id} has no suggestion to accept",
+                hint=f"add evidence with: feedback-writer evidence add -p NAME {note_id} ID",
+            )
+        pairs.append((note_id, top.expectation_id))
+    return pairs
+
+
+def _list_candidates(chosen: list[MappingRecord], band: str) -> None:
+    from feedback_writer.mapping.calibration import score_confidence
+
+    click.echo(f"top suggestions with {band} confidence or better:")
+    for m in chosen:
+        sign = "+" if m.polarity == "positive" else "-"
+        shown = score_confidence(m.score)[1]
+        click.echo(f"  {m.note_id:<5} {m.score:.2f} {shown:<6} {sign} {m.expectation_id}")
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; elsewhere only ``--yes`` goes ahead."""
+    if yes:
+        return
+    if not _interactive():
+        raise UsageError("not a terminal, so not asking: add --yes to accept them")
+    if not click.confirm(question, default=False):
+        raise click.Abort()
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
 
 
 @evidence.command("reject")

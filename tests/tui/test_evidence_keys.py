@@ -15,6 +15,7 @@ from feedback_writer.cli.demo_cmd import DEMO_PERSON, setup_demo
 from feedback_writer.context import AppContext
 from feedback_writer.storage.records import MappingRecord
 from feedback_writer.tui.app import make_app
+from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 from feedback_writer.tui.testing import wait_for_workers
 
 SIZE = (120, 40)
@@ -160,3 +161,27 @@ async def test_plus_selects_the_row_it_added(demo: AppContext) -> None:
         assert _focused_id(pilot) == "ev-maps"
         assert screen._mapping().expectation_id == added[0].expectation_id
         assert app.screen.active_bindings["a"].binding.description.endswith(added[0].expectation_id)
+
+
+async def test_bulk_accept_asks_first_and_lists_what_it_accepts(demo: AppContext) -> None:
+    app = make_app(demo, person=DEMO_PERSON)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "high confidence" in dialog.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert _accepted(demo) == set()
+        await pilot.press("A")
+        await pilot.pause()
+        listed = app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await wait_for_workers(pilot)
+    accepted = _accepted(demo)
+    assert accepted
+    for note_id, expectation_id in accepted:
+        assert _suggestions(demo, note_id)[0].expectation_id == expectation_id
+        assert f"{note_id} {expectation_id}" in listed

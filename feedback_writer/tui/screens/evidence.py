@@ -21,28 +21,18 @@ from textual.widgets import DataTable, Label, Static
 from feedback_writer.mapping.calibration import score_confidence
 from feedback_writer.notes.model import Note
 from feedback_writer.storage.records import MappingRecord
+from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 from feedback_writer.tui.dialogs.ladder_picker import LadderPickerDialog
 from feedback_writer.tui.messages import SuggestionsReady
 from feedback_writer.tui.screens.base import MainScreen
 from feedback_writer.tui.widgets.coverage import CoverageGrid
-
-_STATUS = {"accepted": ("✓", "green"), "rejected": ("✗", "red"), "suggested": ("?", "yellow")}
-
-
-_BAND_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
-
-
-def _short(text: str, width: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def _score_cell(m: MappingRecord) -> Text:
-    """The score and its confidence band ("0.42 low"); evidence the user added has none."""
-    if m.source == "user":
-        return Text.assemble(f"{m.score:.2f} ", ("yours", "dim"))
-    _, band = score_confidence(m.score)
-    return Text.assemble(f"{m.score:.2f} ", (band, _BAND_STYLE[band]))
+from feedback_writer.tui.widgets.evidence_cells import (
+    bulk_question,
+    evidence_cell,
+    score_cell,
+    short,
+    status_cell,
+)
 
 
 class EvidenceScreen(MainScreen):
@@ -57,6 +47,7 @@ class EvidenceScreen(MainScreen):
         Binding("plus", "add", "Add", key_display="+"),
         Binding("s", "suggest", "Suggest"),
         Binding("g", "coverage", "Coverage"),
+        Binding("A", "accept_all", "Accept all high"),
         Binding("tab", "switch_pane", "Switch", show=False),
         Binding("shift+tab", "switch_pane", "Switch", show=False),
     ]
@@ -123,7 +114,8 @@ class EvidenceScreen(MainScreen):
         row = max(table.cursor_row, 0)
         table.clear()
         for n in self._notes:
-            table.add_row(n.id, _short(n.text, 24), self._evidence_cell(n.id), key=n.id)
+            cell = evidence_cell(self._by_note.get(n.id, []))
+            table.add_row(n.id, short(n.text, 24), cell, key=n.id)
         self.query_one("#empty").display = not self._notes
         table.display = bool(self._notes)
         if self._notes:
@@ -136,18 +128,6 @@ class EvidenceScreen(MainScreen):
         if self._notes and not self._by_note and self.person not in self._auto_suggested:
             self._auto_suggested.add(self.person)
             self._run_suggest(self.person, offline=True)
-
-    def _evidence_cell(self, note_id: str) -> Text:
-        maps = self._by_note.get(note_id, [])
-        accepted = sum(1 for m in maps if m.status == "accepted")
-        open_ = sum(1 for m in maps if m.status == "suggested")
-        if not maps:
-            return Text("none", style="dim")
-        return Text.assemble(
-            (f"{accepted}✓", "green" if accepted else "dim"),
-            " ",
-            (f"{open_}?", "yellow" if open_ else "dim"),
-        )
 
     def _note(self) -> Note | None:
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
@@ -179,12 +159,11 @@ class EvidenceScreen(MainScreen):
             if self.ladder.has_expectation(m.expectation_id)
         ]
         for m in self._maps:
-            mark, style = _STATUS[m.status]
             competency, level, slug = m.expectation_id.split(".", 2)
             maps_table.add_row(
-                Text(mark, style=style),
+                status_cell(m),
                 f"{competency}·{level}",
-                _score_cell(m),
+                score_cell(m),
                 Text(
                     "−" if m.polarity == "negative" else "+",
                     style="red" if m.polarity == "negative" else "green",
@@ -240,7 +219,8 @@ class EvidenceScreen(MainScreen):
             return
         self._by_note[note.id] = self.repo.mappings_for_note(note.id)
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
-        table.update_cell(note.id, table.ordered_columns[2].key, self._evidence_cell(note.id))
+        cell = evidence_cell(self._by_note[note.id])
+        table.update_cell(note.id, table.ordered_columns[2].key, cell)
         self._show_note(select)
 
     def action_switch_pane(self) -> None:
@@ -317,6 +297,34 @@ class EvidenceScreen(MainScreen):
             self.notify(f"{note.id}: added {expectation_id}.")
 
         self.app.push_screen(LadderPickerDialog(self.ladder, levels=levels), picked)
+
+    def action_accept_all(self) -> None:
+        """Accept every note's top suggestion with high confidence, after a dialog that
+        lists them (notes with accepted evidence are left alone)."""
+        from feedback_writer.mapping import service
+
+        person = self.person
+        if person is None:
+            return
+        chosen = service.bulk_candidates(self.repo, self.ladder, person, "high")
+        if not chosen:
+            self.notify("No note without accepted evidence has a high-confidence suggestion.")
+            return
+        question = bulk_question(chosen)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            pairs = [(m.note_id, m.expectation_id) for m in chosen]
+            try:
+                service.accept_many(self.repo, self.ladder, pairs, person=person)
+            except Exception as exc:
+                self.fw.show_error(exc)
+                return
+            self.reload()
+            self.notify(f"Accepted {len(pairs)} suggestion(s).", title="Evidence")
+
+        self.app.push_screen(ConfirmDialog(question, yes="Accept", no="Cancel"), answered)
 
     # --- suggestions and coverage -----------------------------------------------------
     def action_suggest(self) -> None:
