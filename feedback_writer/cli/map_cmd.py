@@ -126,7 +126,7 @@ def map_command(
         raise UsageError("--model and --offline contradict each other")
     ctx.set_flag("model", model)
     repo, ladder = ctx.repo, ctx.ladder
-    repo.get_person(person)
+    person = repo.get_person(person).name  # as stored: the name the model must not see
     run = service.suggest_configured(
         repo, ladder, person, ctx.settings, offline=offline, top_k=top_k, on_warning=_warn
     )
@@ -155,6 +155,13 @@ def _decision(f: Callable[..., None]) -> Callable[..., None]:
     )
 
 
+def _stored_name(ctx: AppContext, person: str) -> str:
+    """The person's name as stored, however it was typed (an unknown name is kept: the
+    decision then says whose note it is)."""
+    found = ctx.repo.find_person(person)
+    return found.name if found else person
+
+
 def _record(
     action: Decision,
     ctx: AppContext,
@@ -165,6 +172,7 @@ def _record(
 ) -> None:
     from feedback_writer.mapping import service
 
+    person = _stored_name(ctx, person)
     record = service.decide(
         ctx.repo, ctx.ladder, note_id, expectation_id, action, polarity, person=person
     )
@@ -211,7 +219,7 @@ def accept_command(
     """
     from feedback_writer.mapping import service
 
-    person = ctx.repo.get_person(person).name
+    person = _stored_name(ctx, person)
     polarity = None if positive is None else "positive" if positive else "negative"
     if all_:
         if items:
@@ -377,6 +385,10 @@ def coverage_command(
     """Evidence per competency at the current and the next level, and what has none."""
     from feedback_writer.mapping.coverage import coverage, format_coverage
 
+    if level:
+        from feedback_writer.cli.people_cmd import level_slug
+
+        level = level_slug(ctx.ladder, level)
     cov = coverage(ctx.repo, ctx.ladder, person, level, threshold=threshold)
     if fmt == "json":
         click.echo(json.dumps(cov.to_dict(), indent=2))
