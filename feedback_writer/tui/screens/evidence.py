@@ -35,6 +35,17 @@ from feedback_writer.tui.widgets.evidence_cells import (
 )
 
 
+class _NotesTable(DataTable[Any]):
+    """The notes: Enter moves to the note's suggestions at once, while the key is handled
+    (not by a message handled later), so keys typed right after it go there too."""
+
+    def action_select_cursor(self) -> None:
+        super().action_select_cursor()
+        screen = self.screen
+        if isinstance(screen, EvidenceScreen):
+            screen.open_note()
+
+
 class EvidenceScreen(MainScreen):
     """Notes on the left; the highlighted note's evidence on the right; g: coverage."""
 
@@ -73,7 +84,7 @@ class EvidenceScreen(MainScreen):
         """The note whose suggestions the right-hand list shows."""
 
     def body(self) -> Iterable[Widget]:
-        notes: DataTable[Any] = DataTable(id="ev-notes", cursor_type="row")
+        notes: DataTable[Any] = _NotesTable(id="ev-notes", cursor_type="row")
         notes.add_columns("Id", "Note", "Evidence")
         maps: DataTable[Any] = DataTable(id="ev-maps", cursor_type="row")
         maps.add_columns(" ", "Competency·level", "Score", "±", "Expectation")
@@ -209,9 +220,10 @@ class EvidenceScreen(MainScreen):
         elif event.data_table.id == "ev-maps":
             self._show_expectation()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "ev-notes":
-            self.query_one("#ev-maps").focus()
+    def open_note(self) -> None:
+        """Enter on a note: to its suggestions, the top one highlighted."""
+        self._show_note()
+        self.set_focus(self.query_one("#ev-maps"))
 
     def _refresh_counts(self, select: str | None = None) -> None:
         note = self._note()
@@ -229,7 +241,9 @@ class EvidenceScreen(MainScreen):
             self.focus_next()
             return
         notes, maps = self.query_one("#ev-notes"), self.query_one("#ev-maps")
-        (notes if maps.has_focus else maps).focus()
+        # set_focus and `focused`, not focus() and has_focus: those wait for the message
+        # queue, and keys typed meanwhile would go to the list being left.
+        self.set_focus(notes if self.focused is maps else maps)
 
     def _target(self) -> tuple[Note, MappingRecord] | tuple[None, None]:
         """The highlighted note and the suggestion highlighted in its list."""
