@@ -174,7 +174,7 @@ async def test_bulk_accept_asks_first_and_lists_what_it_accepts(demo: AppContext
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert "high confidence" in dialog.question
+        assert "high-confidence" in dialog.question
         await pilot.press("n")
         await pilot.pause()
         assert _accepted(demo) == set()

@@ -338,7 +338,8 @@ class EvidenceScreen(MainScreen):
             self.reload()
             self.notify(f"Accepted {len(pairs)} suggestion(s).", title="Evidence")
 
-        self.app.push_screen(ConfirmDialog(question, yes="Accept", no="Cancel"), answered)
+        dialog = ConfirmDialog(question, yes="Accept", no="Cancel", safe_default=True)
+        self.app.push_screen(dialog, answered)
 
     # --- suggestions and coverage -----------------------------------------------------
     def action_suggest(self) -> None:

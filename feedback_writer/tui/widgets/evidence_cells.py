@@ -52,5 +52,5 @@ def bulk_question(chosen: Sequence[MappingRecord]) -> str:
     shown = [f"  {m.note_id} {m.expectation_id}" for m in chosen[:LISTED]]
     if len(chosen) > LISTED:
         shown.append(f"  … and {len(chosen) - LISTED} more")
-    head = f"Accept the top suggestion of {len(chosen)} note(s), high confidence:"
+    head = f"Accept {len(chosen)} high-confidence top suggestion(s)?"
     return "\n".join([head, *shown])
