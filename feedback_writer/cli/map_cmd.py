@@ -20,6 +20,7 @@ from feedback_writer.mapping.results import MappingRun, NoteMapping
 if TYPE_CHECKING:
     from feedback_writer.mapping.service import Decision
     from feedback_writer.notes.dates import DateOrder
+    from feedback_writer.storage.records import MappingRecord
 
 _FORMAT = click.Choice(["table", "json"])
 
@@ -139,7 +140,7 @@ def map_command(
         raise UsageError("--model and --offline contradict each other")
     ctx.set_flag("model", model)
     repo, ladder = ctx.repo, ctx.ladder
-    repo.get_person(person)
+    person = repo.get_person(person).name  # as stored: the name the model must not see
     if dry_run:
         _dry_run(ctx, person, top_k, fmt, offline)
         return
@@ -198,6 +199,13 @@ def _decision(f: Callable[..., None]) -> Callable[..., None]:
     )
 
 
+def _stored_name(ctx: AppContext, person: str) -> str:
+    """The person's name as stored, however it was typed (an unknown name is kept: the
+    decision then says whose note it is)."""
+    found = ctx.repo.find_person(person)
+    return found.name if found else person
+
+
 def _record(
     action: Decision,
     ctx: AppContext,
@@ -208,6 +216,7 @@ def _record(
 ) -> None:
     from feedback_writer.mapping import service
 
+    person = _stored_name(ctx, person)
     record = service.decide(
         ctx.repo, ctx.ladder, note_id, expectation_id, action, polarity, person=person
     )
@@ -216,12 +225,124 @@ def _record(
 
 
 @evidence.command("accept")
-@_decision
+@person_option
+@click.argument("items", nargs=-1, metavar="NOTE_ID [EXPECTATION_ID] ...")
+@click.option(
+    "--all", "all_", is_flag=True, help="Every note's top suggestion (see --min-confidence)."
+)
+@click.option(
+    "--min-confidence",
+    type=click.Choice(["high", "medium", "low"], case_sensitive=False),
+    help="With --all: only suggestions in this confidence band or better (default: high).",
+)
+@click.option(
+    "--positive/--negative",
+    default=None,
+    help="Set the polarity: a strength, or a gap (default: as suggested).",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --all: accept without asking.")
+@common_options
+@app
 def accept_command(
-    ctx: AppContext, person: str, note_id: str, expectation_id: str, negative: bool
+    ctx: AppContext,
+    person: str,
+    items: tuple[str, ...],
+    all_: bool,
+    min_confidence: str | None,
+    positive: bool | None,
+    yes: bool,
 ) -> None:
-    """Accept a suggested mapping (--negative: it shows a gap, not a strength)."""
-    _record("accept", ctx, person, note_id, expectation_id, "negative" if negative else None)
+    """Accept suggestions, all in one go (all or none are stored).
+
+    \b
+    evidence accept -p NAME n3 ops.mid.leads-incidents   that suggestion of n3
+    evidence accept -p NAME n3 n7 n12                    each note's top suggestion
+    evidence accept -p NAME --all --min-confidence medium
+                        every note's top suggestion with medium or high confidence,
+                        listed first (notes with accepted evidence are left alone)
+    """
+    from feedback_writer.mapping import service
+
+    person = _stored_name(ctx, person)
+    polarity = None if positive is None else "positive" if positive else "negative"
+    if all_:
+        if items:
+            raise UsageError("--all takes no note ids")
+        band = (min_confidence or "high").lower()
+        chosen = service.bulk_candidates(ctx.repo, ctx.ladder, person, band)
+        if not chosen:
+            click.echo(
+                f"nothing to accept: no note without accepted evidence has a top suggestion "
+                f"with {band} confidence or better"
+            )
+            return
+        _list_candidates(chosen, band)
+        _confirm(f"Accept these {len(chosen)} suggestion(s)?", yes)
+        pairs = [(m.note_id, m.expectation_id) for m in chosen]
+    else:
+        if min_confidence:
+            raise UsageError("--min-confidence goes with --all")
+        if not items:
+            raise UsageError("give note ids (n3 n7 ...), a NOTE_ID EXPECTATION_ID pair, or --all")
+        pairs = _pairs(ctx, person, items)
+    records = service.accept_many(ctx.repo, ctx.ladder, pairs, polarity, person=person)
+    for r in records:
+        click.echo(f"accepted {r.note_id} -> {r.expectation_id} ({r.polarity})")
+
+
+def _pairs(ctx: AppContext, person: str, items: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``n3 n7 ops.l2.x n12`` -> n3's top, (n7, ops.l2.x), n12's top: an argument that is
+    not a note id is an expectation of the note before it."""
+    from feedback_writer.mapping import service
+    from feedback_writer.storage.mappings import note_rowid
+
+    groups: list[tuple[str, list[str]]] = []
+    for item in items:
+        if item[:1] == "n" and item[1:].isdigit():
+            groups.append((item, []))
+        elif groups:
+            groups[-1][1].append(item)
+        else:
+            note_rowid(item)  # not a note id: say what one looks like
+    pairs: list[tuple[str, str]] = []
+    for note_id, expectations in groups:
+        if expectations:
+            pairs.extend((note_id, e) for e in expectations)
+            continue
+        top = service.top_suggestion(ctx.repo, ctx.ladder, note_id, person=person)
+        if top is None:
+            raise UsageError(
+                f"{note_id} has no suggestion to accept",
+                hint=f"add evidence with: feedback-writer evidence add -p NAME {note_id} ID",
+            )
+        pairs.append((note_id, top.expectation_id))
+    return pairs
+
+
+def _list_candidates(chosen: list[MappingRecord], band: str) -> None:
+    from feedback_writer.mapping.calibration import score_confidence
+
+    click.echo(f"top suggestions with {band} confidence or better:")
+    for m in chosen:
+        sign = "+" if m.polarity == "positive" else "-"
+        shown = score_confidence(m.score)[1]
+        click.echo(f"  {m.note_id:<5} {m.score:.2f} {shown:<6} {sign} {m.expectation_id}")
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; elsewhere only ``--yes`` goes ahead."""
+    if yes:
+        return
+    if not _interactive():
+        raise UsageError("not a terminal, so not asking: add --yes to accept them")
+    if not click.confirm(question, default=False):
+        raise click.Abort()
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
 
 
 @evidence.command("reject")
@@ -248,18 +369,27 @@ def add_command(
 @common_options
 @app
 def list_(ctx: AppContext, person: str, fmt: str) -> None:
-    """A person's notes with their suggested, accepted and rejected mappings."""
+    """A person's notes with their suggested, accepted and rejected mappings.
+
+    Beside each score, its confidence band (high, medium, "low confidence"): how often
+    suggestions scored like this were right on notes written blind (docs/matching.md)."""
+    from feedback_writer.mapping.calibration import score_confidence
+
     repo = ctx.repo
     notes = repo.list_notes(person, include_excluded=False)
     by_note: dict[str, list[dict[str, object]]] = {n.id: [] for n in notes}
     for m in repo.mappings_for_person(person):
         if m.note_id in by_note:
+            # Evidence the user added has a score of 1 by convention, not a confidence.
+            p, band = score_confidence(m.score) if m.source != "user" else (None, None)
             by_note[m.note_id].append(
                 {
                     "expectation_id": m.expectation_id,
                     "status": m.status,
                     "polarity": m.polarity,
                     "score": m.score,
+                    "confidence": p,
+                    "band": band,
                     "source": m.source,
                 }
             )
@@ -275,9 +405,10 @@ def list_(ctx: AppContext, person: str, fmt: str) -> None:
             click.echo("      (nothing yet: run 'feedback-writer map --person ...')")
         for row in by_note[n.id]:
             sign = "+" if row["polarity"] == "positive" else "-"
+            shown = "low confidence" if row["band"] == "low" else str(row["band"] or "")
             click.echo(
-                f"      {row['status']:<9} {row['score']:.2f} {sign} {row['expectation_id']}"
-                f"  ({row['source']})"
+                f"      {row['status']:<9} {row['score']:.2f} {shown:<14} {sign} "
+                f"{row['expectation_id']}  ({row['source']})"
             )
 
 
@@ -298,6 +429,10 @@ def coverage_command(
     """Evidence per competency at the current and the next level, and what has none."""
     from feedback_writer.mapping.coverage import coverage, format_coverage
 
+    if level:
+        from feedback_writer.cli.people_cmd import level_slug
+
+        level = level_slug(ctx.ladder, level)
     cov = coverage(ctx.repo, ctx.ladder, person, level, threshold=threshold)
     if fmt == "json":
         click.echo(json.dumps(cov.to_dict(), indent=2))

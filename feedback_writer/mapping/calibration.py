@@ -115,3 +115,10 @@ def default_calibration() -> Calibration:
         tuple(float(x) for x in data["scores"]),
         tuple(float(y) for y in data["probabilities"]),
     )
+
+
+def score_confidence(score: float) -> tuple[float, Band]:
+    """A stored suggestion's score as (calibrated probability, band), through the shipped
+    calibration map: what the TUI and ``evidence list`` show beside the score."""
+    p = round(default_calibration()(score), 4)
+    return p, confidence_band(p)

@@ -256,6 +256,68 @@ def add(
     return decide(repo, ladder, note_id, expectation_id, "add", polarity, person=person)
 
 
+# --- confirming many at once ------------------------------------------------------------
+
+BAND_RANK = {"low": 0, "medium": 1, "high": 2}
+"""Confidence bands from least to most confident (``--min-confidence``)."""
+
+
+def top_suggestion(
+    repo: Repository, ladder: Ladder, note_id: str, *, person: str | None = None
+) -> MappingRecord | None:
+    """The note's top suggestion as the Evidence screen lists it: the best-scoring mapping
+    from the matcher or the model that the user has not rejected (it may be accepted).
+    ``person``, when given, must own the note."""
+    if person is not None:
+        _note_of(repo, note_id, person)
+    for m in repo.mappings_for_note(note_id):
+        if (
+            m.status != "rejected"
+            and m.source != "user"
+            and ladder.has_expectation(m.expectation_id)
+        ):
+            return m
+    return None
+
+
+def bulk_candidates(
+    repo: Repository, ladder: Ladder, person: str, min_band: str = "high"
+) -> list[MappingRecord]:
+    """For ``evidence accept --all``: each note's open top suggestion whose confidence band
+    is ``min_band`` or better. Notes with accepted evidence are left alone (the user has
+    decided on them, and a second run must not accept the runner-up)."""
+    from feedback_writer.mapping.calibration import score_confidence
+
+    if min_band not in BAND_RANK:
+        raise UsageError(f"confidence is high, medium or low, not {min_band!r}")
+    out = []
+    for note in repo.list_notes(person, include_excluded=False):
+        if any(m.status == "accepted" for m in repo.mappings_for_note(note.id)):
+            continue
+        top = top_suggestion(repo, ladder, note.id)
+        if top is None or top.status != "suggested":
+            continue
+        if BAND_RANK[score_confidence(top.score)[1]] >= BAND_RANK[min_band]:
+            out.append(top)
+    return out
+
+
+def accept_many(
+    repo: Repository,
+    ladder: Ladder,
+    pairs: Sequence[tuple[str, str]],
+    polarity: str | None = None,
+    *,
+    person: str | None = None,
+) -> list[MappingRecord]:
+    """Accept each ``(note_id, expectation_id)`` in one transaction: all or none."""
+    with repo.transaction():
+        return [
+            decide(repo, ladder, note_id, expectation_id, "accept", polarity, person=person)
+            for note_id, expectation_id in pairs
+        ]
+
+
 # --- views -------------------------------------------------------------------------------
 
 

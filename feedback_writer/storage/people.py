@@ -28,8 +28,21 @@ class PeopleStore(Database):
         return [_person(r) for r in self._all("SELECT * FROM people ORDER BY name")]
 
     def find_person(self, name: str) -> Person | None:
-        row = self._one("SELECT * FROM people WHERE name = ?", (name.strip(),))
-        return _person(row) if row else None
+        """The person called ``name``: the exact name first, then ignoring case (so
+        "dana whitfield" finds "Dana Whitfield"); None when nobody matches. Two people
+        matching only ignoring case is an error that lists them."""
+        name = name.strip()
+        row = self._one("SELECT * FROM people WHERE name = ?", (name,))
+        if row:
+            return _person(row)
+        folded = name.casefold()
+        matches = [p for p in self.list_people() if p.name.casefold() == folded]
+        if len(matches) > 1:
+            names = ", ".join(f"'{p.name}'" for p in matches)
+            raise UsageError(
+                f"'{name}' could be any of {names}", hint="give the name exactly as stored"
+            )
+        return matches[0] if matches else None
 
     def get_person(self, name: str) -> Person:
         person = self.find_person(name)
@@ -43,11 +56,41 @@ class PeopleStore(Database):
         if not name:
             raise UsageError("a person needs a name")
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)",
-                (name, now().isoformat()),
-            )
+            if self.find_person(name) is None:
+                db.execute(
+                    "INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)",
+                    (name, now().isoformat()),
+                )
         return self.get_person(name)
+
+    def rename_person(self, old: str, new: str) -> Person:
+        """Give a person another name; their notes, drafts and cycles go with them."""
+        new = new.strip()
+        if not new:
+            raise UsageError("a person needs a name")
+        with self.transaction() as db:
+            person = self.get_person(old)
+            other = self.find_person(new)
+            if other is not None and other.id != person.id:
+                raise UsageError(f"there is already a person named '{other.name}'")
+            db.execute("UPDATE people SET name = ? WHERE id = ?", (new, person.id))
+        return self.get_person(new)
+
+    def person_footprint(self, name: str) -> tuple[int, int]:
+        """(notes, drafts) of a person: what removing them removes too."""
+        p = self.get_person(name)
+        notes = self._one("SELECT count(*) FROM notes WHERE person_id = ?", (p.id,))
+        drafts = self._one("SELECT count(*) FROM drafts WHERE person_id = ?", (p.id,))
+        return (notes[0] if notes else 0, drafts[0] if drafts else 0)
+
+    def remove_person(self, name: str) -> tuple[int, int]:
+        """Remove a person with their notes (and evidence), drafts and cycles, in one
+        transaction; returns the (notes, drafts) removed."""
+        with self.transaction() as db:
+            person = self.get_person(name)
+            removed = self.person_footprint(person.name)
+            db.execute("DELETE FROM people WHERE id = ?", (person.id,))
+        return removed
 
     def update_person(
         self,

@@ -89,7 +89,7 @@ class FeedbackWriterApp(App[None]):
         start = "people"
         if self.person is not None:
             try:
-                self.ctx.repo.ensure_person(self.person)
+                self.person = self.ctx.repo.ensure_person(self.person).name
                 start = "notes"
             except Exception as exc:  # a bad name from the CLI: start on People instead
                 self.person = None

@@ -8,6 +8,7 @@ reject and add, which keep them across later suggestion runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,19 +18,32 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
+from feedback_writer.mapping.calibration import score_confidence
 from feedback_writer.notes.model import Note
 from feedback_writer.storage.records import MappingRecord
+from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 from feedback_writer.tui.dialogs.ladder_picker import LadderPickerDialog
 from feedback_writer.tui.messages import SuggestionsReady
 from feedback_writer.tui.screens.base import MainScreen
 from feedback_writer.tui.widgets.coverage import CoverageGrid
+from feedback_writer.tui.widgets.evidence_cells import (
+    bulk_question,
+    evidence_cell,
+    score_cell,
+    short,
+    status_cell,
+)
 
-_STATUS = {"accepted": ("✓", "green"), "rejected": ("✗", "red"), "suggested": ("?", "yellow")}
 
+class _NotesTable(DataTable[Any]):
+    """The notes: Enter moves to the note's suggestions at once, while the key is handled
+    (not by a message handled later), so keys typed right after it go there too."""
 
-def _short(text: str, width: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+    def action_select_cursor(self) -> None:
+        super().action_select_cursor()
+        screen = self.screen
+        if isinstance(screen, EvidenceScreen):
+            screen.open_note()
 
 
 class EvidenceScreen(MainScreen):
@@ -37,13 +51,16 @@ class EvidenceScreen(MainScreen):
 
     MODE = "evidence"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "suggest", "Suggest"),
+        # a, r and t act on the highlighted suggestion: first, so the footer always has room.
         Binding("a", "decide('accepted')", "Accept"),
         Binding("r", "decide('rejected')", "Reject"),
-        Binding("plus", "add", "Add", key_display="+"),
         Binding("t", "flip", "Flip ±"),
+        Binding("plus", "add", "Add", key_display="+"),
+        Binding("s", "suggest", "Suggest"),
         Binding("g", "coverage", "Coverage"),
-        Binding("tab", "focus_next", "Switch", show=False),
+        Binding("A", "accept_all", "Accept all high"),
+        Binding("tab", "switch_pane", "Switch", show=False),
+        Binding("shift+tab", "switch_pane", "Switch", show=False),
     ]
     DEFAULT_CSS = """
     EvidenceScreen #ev-notes { width: 1fr; }
@@ -63,9 +80,11 @@ class EvidenceScreen(MainScreen):
         self._maps: list[MappingRecord] = []
         self._by_note: dict[str, list[MappingRecord]] = {}
         self._auto_suggested: set[str] = set()
+        self._shown_note: str | None = None
+        """The note whose suggestions the right-hand list shows."""
 
     def body(self) -> Iterable[Widget]:
-        notes: DataTable[Any] = DataTable(id="ev-notes", cursor_type="row")
+        notes: DataTable[Any] = _NotesTable(id="ev-notes", cursor_type="row")
         notes.add_columns("Id", "Note", "Evidence")
         maps: DataTable[Any] = DataTable(id="ev-maps", cursor_type="row")
         maps.add_columns(" ", "Competency·level", "Score", "±", "Expectation")
@@ -106,7 +125,8 @@ class EvidenceScreen(MainScreen):
         row = max(table.cursor_row, 0)
         table.clear()
         for n in self._notes:
-            table.add_row(n.id, _short(n.text, 24), self._evidence_cell(n.id), key=n.id)
+            cell = evidence_cell(self._by_note.get(n.id, []))
+            table.add_row(n.id, short(n.text, 24), cell, key=n.id)
         self.query_one("#empty").display = not self._notes
         table.display = bool(self._notes)
         if self._notes:
@@ -120,33 +140,28 @@ class EvidenceScreen(MainScreen):
             self._auto_suggested.add(self.person)
             self._run_suggest(self.person, offline=True)
 
-    def _evidence_cell(self, note_id: str) -> Text:
-        maps = self._by_note.get(note_id, [])
-        accepted = sum(1 for m in maps if m.status == "accepted")
-        open_ = sum(1 for m in maps if m.status == "suggested")
-        if not maps:
-            return Text("none", style="dim")
-        return Text.assemble(
-            (f"{accepted}✓", "green" if accepted else "dim"),
-            " ",
-            (f"{open_}?", "yellow" if open_ else "dim"),
-        )
-
     def _note(self) -> Note | None:
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
         if not self._notes or table.cursor_row < 0:
             return None
         return self._notes[min(table.cursor_row, len(self._notes) - 1)]
 
-    def _show_note(self) -> None:
+    def _show_note(self, select: str | None = None) -> None:
+        """Show the highlighted note's suggestions. The cursor starts on the top one for a
+        newly shown note; for the same note it stays on its expectation (or ``select``)."""
         note = self._note()
         maps_table: DataTable[Any] = self.query_one("#ev-maps", DataTable)
-        row = max(maps_table.cursor_row, 0)
+        current = self._mapping()
+        same_note = note is not None and note.id == self._shown_note
+        if select is None and current is not None and same_note:
+            select = current.expectation_id
+        self._shown_note = note.id if note is not None else None
         maps_table.clear()
         self._maps = []
         if note is None:
             self.query_one("#ev-note", Static).update("")
             self.query_one("#ev-exp", Static).update("")
+            self._label_keys(None)
             return
         self.query_one("#ev-note", Static).update(f"{note.id}: {note.text}")
         self._maps = [
@@ -155,12 +170,11 @@ class EvidenceScreen(MainScreen):
             if self.ladder.has_expectation(m.expectation_id)
         ]
         for m in self._maps:
-            mark, style = _STATUS[m.status]
             competency, level, slug = m.expectation_id.split(".", 2)
             maps_table.add_row(
-                Text(mark, style=style),
+                status_cell(m),
                 f"{competency}·{level}",
-                f"{m.score:.2f}",
+                score_cell(m),
                 Text(
                     "−" if m.polarity == "negative" else "+",
                     style="red" if m.polarity == "negative" else "green",
@@ -169,7 +183,8 @@ class EvidenceScreen(MainScreen):
                 key=m.expectation_id,
             )
         if self._maps:
-            maps_table.move_cursor(row=min(row, len(self._maps) - 1))
+            ids = [m.expectation_id for m in self._maps]
+            maps_table.move_cursor(row=ids.index(select) if select in ids else 0)
         self._show_expectation()
 
     def _mapping(self) -> MappingRecord | None:
@@ -185,7 +200,19 @@ class EvidenceScreen(MainScreen):
             e = self.ladder.expectation(m.expectation_id)
             comp = self.ladder.competency(e.competency).name
             text = f"{comp} · {self.ladder.level(e.level).name}: {e.text}"
+            if m.source != "user":
+                p, band = score_confidence(m.score)
+                if band == "low":
+                    text = f"Low confidence (about {p:.0%} of such suggestions are right). {text}"
         self.query_one("#ev-exp", Static).update(text)
+        self._label_keys(m)
+
+    def _label_keys(self, m: MappingRecord | None) -> None:
+        """Say in the footer which suggestion a acts on (r and t act on the same one)."""
+        text = f"accept: {m.expectation_id}" if m is not None else "Accept"
+        bindings = self._bindings.key_to_bindings
+        bindings["a"] = [replace(b, description=text) for b in bindings["a"]]
+        self.refresh_bindings()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "ev-notes":
@@ -193,24 +220,46 @@ class EvidenceScreen(MainScreen):
         elif event.data_table.id == "ev-maps":
             self._show_expectation()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "ev-notes":
-            self.query_one("#ev-maps").focus()
+    def open_note(self) -> None:
+        """Enter on a note: to its suggestions, the top one highlighted."""
+        self._show_note()
+        self.set_focus(self.query_one("#ev-maps"))
 
-    def _refresh_counts(self) -> None:
+    def _refresh_counts(self, select: str | None = None) -> None:
         note = self._note()
         if note is None or self.person is None:
             return
         self._by_note[note.id] = self.repo.mappings_for_note(note.id)
         table: DataTable[Any] = self.query_one("#ev-notes", DataTable)
-        table.update_cell(note.id, table.ordered_columns[2].key, self._evidence_cell(note.id))
-        self._show_note()
+        cell = evidence_cell(self._by_note[note.id])
+        table.update_cell(note.id, table.ordered_columns[2].key, cell)
+        self._show_note(select)
+
+    def action_switch_pane(self) -> None:
+        """Tab and shift+Tab: between the notes and the highlighted note's suggestions."""
+        if self.query_one("#ev-coverage").display:
+            self.focus_next()
+            return
+        notes, maps = self.query_one("#ev-notes"), self.query_one("#ev-maps")
+        # set_focus and `focused`, not focus() and has_focus: those wait for the message
+        # queue, and keys typed meanwhile would go to the list being left.
+        self.set_focus(notes if self.focused is maps else maps)
+
+    def _target(self) -> tuple[Note, MappingRecord] | tuple[None, None]:
+        """The highlighted note and the suggestion highlighted in its list."""
+        note = self._note()
+        if note is None:
+            return None, None
+        if note.id != self._shown_note:  # a key before the list caught up: show it first
+            self._show_note()
+        m = self._mapping()
+        return (note, m) if m is not None else (None, None)
 
     # --- decisions --------------------------------------------------------------------
     def action_decide(self, status: str) -> None:
         from feedback_writer.mapping import service
 
-        note, m = self._note(), self._mapping()
+        note, m = self._target()
         if note is None or m is None:
             self.notify("Highlight a suggestion first (Tab moves to the list on the right).")
             return
@@ -223,16 +272,14 @@ class EvidenceScreen(MainScreen):
         self._refresh_counts()
 
     def action_flip(self) -> None:
-        from feedback_writer.mapping import service
-
-        note, m = self._note(), self._mapping()
+        """Flip the highlighted suggestion's polarity; its status (open, accepted,
+        rejected) stays as it is: a or r decides."""
+        note, m = self._target()
         if note is None or m is None:
             return
         flipped = "positive" if m.polarity == "negative" else "negative"
         try:
-            service.accept(
-                self.repo, self.ladder, note.id, m.expectation_id, flipped, person=self.person
-            )
+            self.repo.set_mapping(note.id, m.expectation_id, m.status, polarity=flipped)
         except Exception as exc:
             self.fw.show_error(exc)
             return
@@ -259,10 +306,40 @@ class EvidenceScreen(MainScreen):
             except Exception as exc:
                 self.fw.show_error(exc)
                 return
-            self._refresh_counts()
+            self._refresh_counts(select=expectation_id)
+            self.query_one("#ev-maps").focus()
             self.notify(f"{note.id}: added {expectation_id}.")
 
         self.app.push_screen(LadderPickerDialog(self.ladder, levels=levels), picked)
+
+    def action_accept_all(self) -> None:
+        """Accept every note's top suggestion with high confidence, after a dialog that
+        lists them (notes with accepted evidence are left alone)."""
+        from feedback_writer.mapping import service
+
+        person = self.person
+        if person is None:
+            return
+        chosen = service.bulk_candidates(self.repo, self.ladder, person, "high")
+        if not chosen:
+            self.notify("No note without accepted evidence has a high-confidence suggestion.")
+            return
+        question = bulk_question(chosen)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            pairs = [(m.note_id, m.expectation_id) for m in chosen]
+            try:
+                service.accept_many(self.repo, self.ladder, pairs, person=person)
+            except Exception as exc:
+                self.fw.show_error(exc)
+                return
+            self.reload()
+            self.notify(f"Accepted {len(pairs)} suggestion(s).", title="Evidence")
+
+        dialog = ConfirmDialog(question, yes="Accept", no="Cancel", safe_default=True)
+        self.app.push_screen(dialog, answered)
 
     # --- suggestions and coverage -----------------------------------------------------
     def action_suggest(self) -> None:

@@ -192,14 +192,14 @@ class PeopleScreen(MainScreen):
             if name is None:
                 return
             try:
-                self.repo.ensure_person(name)
+                person = self.repo.ensure_person(name)  # an existing one, however typed
             except Exception as exc:
                 self.fw.show_error(exc)
                 return
-            self.fw.choose_person(name.strip())
+            self.fw.choose_person(person.name)
             self.reload()
             self.query_one(NavBar).refresh_bar()
-            self.notify(f"{name}: set the level and target on the right, then Enter.")
+            self.notify(f"{person.name}: set the level and target on the right, then Enter.")
 
         self.app.push_screen(
             PromptDialog("New person", placeholder="their name, as you want it in the feedback"),
