@@ -69,12 +69,23 @@ class ExportBlocked(FeedbackWriterError):
 
     exit_code = 3
 
-    def __init__(self, untouched: Sequence[str], policy: str, person: str | None = None) -> None:
+    def __init__(
+        self,
+        untouched: Sequence[str],
+        policy: str,
+        person: str | None = None,
+        *,
+        details: dict[str, str] | None = None,
+    ) -> None:
         self.untouched = list(untouched)
         self.policy = policy
+        self.details = dict(details or {})
         who = f'"{person}"' if person else "NAME"
         need = "edited" if policy == "edit" else "edited or approved"
-        listed = "\n".join(f"  - {s}" for s in self.untouched)
+        listed = "\n".join(
+            f"  - {s}: {self.details[s]}" if s in self.details else f"  - {s}"
+            for s in self.untouched
+        )
         super().__init__(
             f"export refused: {len(self.untouched)} section(s) not yet {need} by a human "
             f"(policy '{policy}'):\n{listed}",

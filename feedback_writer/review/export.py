@@ -18,6 +18,7 @@ from typing import Any
 
 from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.review.authorship import DEFAULT_MIN_EDIT
 from feedback_writer.review.citations import cited_ids
 from feedback_writer.review.gate import GateStatus, require_exportable
 from feedback_writer.storage.atomic import atomic_write_text
@@ -223,7 +224,13 @@ def render_text(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
 
 
 def render_export(
-    repo: Repository, ladder: Ladder, draft_id: int, fmt: str = "md", *, policy: str = "edit"
+    repo: Repository,
+    ladder: Ladder,
+    draft_id: int,
+    fmt: str = "md",
+    *,
+    policy: str = "edit",
+    min_edit: float = DEFAULT_MIN_EDIT,
 ) -> str:
     """The export text in ``fmt``; raises :class:`ExportBlocked` if the gate refuses.
 
@@ -231,7 +238,7 @@ def render_export(
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
-    status = require_exportable(repo, draft_id, policy)
+    status = require_exportable(repo, draft_id, policy, min_edit)
     draft = repo.get_draft(draft_id)
     sections = repo.sections(draft_id)
     if fmt == "json":

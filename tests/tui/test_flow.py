@@ -101,7 +101,9 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
             table.move_cursor(row=row)
             await pilot.pause()
             await pilot.press("enter")
-            await type_keys(pilot, "Reviewed ")
+            # A real rewrite: appending a word is not an edit (docs/authorship.md).
+            await pilot.press("f7")  # select all, then type over it
+            await type_keys(pilot, "Rewritten in my own words ")
             await pilot.press("escape")  # leaving the editor saves at once
             await pilot.pause()
         from feedback_writer.review.gate import gate_status
@@ -116,7 +118,7 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
         await pilot.press("e")
         await settle(pilot)
         written = target.read_text(encoding="utf-8")
-        assert written.count("Reviewed ") == len(sections)
+        assert written.count("Rewritten in my own words") == len(sections)
         await pilot.press("c")
         assert app.clipboard == written
 
@@ -138,7 +140,8 @@ async def test_export_refused_names_the_untouched_section(
             table.move_cursor(row=row)
             await pilot.pause()
             await pilot.press("enter")
-            await type_keys(pilot, "Mine ")
+            await pilot.press("f7")  # select all: a real rewrite
+            await type_keys(pilot, "Mine is my rewrite ")
             await pilot.press("escape")
         await pilot.press("5")
         await pilot.pause()
@@ -344,7 +347,8 @@ async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppConte
         await settle(pilot)
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape")
         await pilot.pause()
         assert gate_status(seeded.repo, draft.id).states["summary"] == "edited"
@@ -377,7 +381,8 @@ async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: A
         assert not isinstance(app.screen, ConfirmDialog)  # nothing of the human's to lose
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape", "r")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -400,7 +405,8 @@ async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
         await settle(pilot)
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape", "g")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
