@@ -134,11 +134,24 @@ def approve(ctx: AppContext, person: str, draft_id: int | None, keys: tuple[str,
     show_default=True,
     help="File to write, or '-' for standard output.",
 )
+@click.option(
+    "--citations",
+    type=click.Choice(["none", "footnotes", "inline"]),
+    default="none",
+    show_default=True,
+    help="md/txt: drop citations, or show their sources as footnotes or inline.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @common_options
 @app
 def export(
-    ctx: AppContext, person: str, draft_id: int | None, fmt: str, output: str, force: bool
+    ctx: AppContext,
+    person: str,
+    draft_id: int | None,
+    fmt: str,
+    output: str,
+    citations: str,
+    force: bool,
 ) -> None:
     """Export a reviewed draft. Refused until a human has edited every section (policy
     'edit') or edited or approved it (policy 'review'); the refusal lists the sections."""
@@ -149,7 +162,7 @@ def export(
 
     text = render_export(
         ctx.repo, ctx.ladder, did, fmt, policy=ctx.settings.export_policy,
-        min_edit=ctx.settings.min_edit,
+        min_edit=ctx.settings.min_edit, citations=citations,
     )  # fmt: skip
     findings = findings_for(ctx.repo, ctx.ladder, did)
     if output == "-":
