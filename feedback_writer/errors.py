@@ -93,6 +93,30 @@ class ExportBlocked(FeedbackWriterError):
         )
 
 
+class SaveConflict(FeedbackWriterError):
+    """A save based on an older version of a section than its current one: refused, never
+    silently overwritten. The refused text is kept in the section's history (stale)."""
+
+    exit_code = 5
+
+    def __init__(self, conflicts: Sequence[dict[str, Any]], *, hint: str | None = None) -> None:
+        # each: key, based_on, current (version number), actor, text (the newer text),
+        # kept (the number under which the refused text is kept)
+        self.conflicts = list(conflicts)
+        lines = ["not saved: someone else saved newer text first"]
+        for c in self.conflicts:
+            newer = "\n".join("    | " + line for line in str(c["text"]).splitlines()) or "    |"
+            lines.append(
+                f"  - {c['key']}: you edited version {c['based_on']}, it is now version "
+                f"{c['current']} ({c['actor']}); your text is kept as version {c['kept']} "
+                f"in its history. The newer text:\n{newer}"
+            )
+        super().__init__(
+            "\n".join(lines),
+            hint=hint or "review the newer text, then make your change again on top of it",
+        )
+
+
 class ReviewFileError(UsageError):
     """An edited review file whose section markers are missing or mangled."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -65,6 +66,16 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
     type=click.FloatRange(0, 1),
     help="Also count suggestions scoring at least this as evidence.",
 )
+@click.option(
+    "--section",
+    "section_key",
+    metavar="KEY",
+    help="Regenerate only this section of a stored draft (adds a drafter version).",
+)
+@click.option(
+    "--draft", "draft_id", type=int, help="With --section: the draft (default: the latest)."
+)
+@click.option("--force", is_flag=True, help="With --section: regenerate over human edits.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
 @click.option(
@@ -86,6 +97,9 @@ def draft(
     until: dt.date | None,
     exclude: tuple[str, ...],
     threshold: float | None,
+    section_key: str | None,
+    draft_id: int | None,
+    force: bool,
     fmt: str,
     dry_run: bool,
     prompts_dir: str | None,
@@ -93,7 +107,9 @@ def draft(
     """Draft feedback for a person from their mapped notes and store it unreviewed.
 
     The window is --since/--until, else the person's current cycle, else all notes.
-    With no model configured the offline drafter writes an evidence outline."""
+    With no model configured the offline drafter writes an evidence outline.
+    --section KEY redrafts one section of a stored draft instead (--force over human
+    edits, which stay in the section's history)."""
     from feedback_writer.drafting.service import create_draft, plan_draft
 
     ctx.set_flag("prompts_dir", prompts_dir)
@@ -101,6 +117,12 @@ def draft(
 
     def progress(message: str) -> None:
         click.echo(f"\r{message}", err=True, nl=False)
+
+    if section_key is not None:
+        _regenerate(ctx, person, draft_id, section_key, force, fmt, progress)
+        return
+    if draft_id is not None or force:
+        raise click.UsageError("--draft and --force go with --section KEY")
 
     common: dict[str, Any] = {
         "level": level, "target": target, "mode": mode, "since": since, "until": until,
@@ -140,3 +162,39 @@ def draft(
     if record.model:
         click.echo("", err=True)
     print_draft(ctx, record.id, fmt)
+
+
+def _regenerate(
+    ctx: AppContext,
+    person: str,
+    draft_id: int | None,
+    key: str,
+    force: bool,
+    fmt: str,
+    progress: Callable[[str], None],
+) -> None:
+    """``draft --section KEY``: add a drafter version of one section and print it."""
+    from feedback_writer.drafting.regenerate import regenerate_section
+    from feedback_writer.errors import UsageError
+
+    record = ctx.repo.latest_draft(person) if draft_id is None else ctx.repo.get_draft(draft_id)
+    if record.person != person:
+        raise UsageError(f"draft {record.id} is {record.person}'s, not {person}'s")
+    done = regenerate_section(ctx, record.id, key, force=force, on_progress=progress)
+    if done.model:
+        click.echo("", err=True)
+    for w in done.warnings:
+        click.echo(f"warning: {w}", err=True)
+    s = done.section
+    if fmt == "json":
+        out = {"draft_id": record.id, "key": s.key, "version": s.version, "changed": done.changed,
+               "drafter": done.drafter, "model": done.model, "text": s.model_text}  # fmt: skip
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"## {s.title}\n\n{s.model_text}")
+    what = f"version {s.version}" if done.changed else "unchanged (same drafter text)"
+    click.echo(
+        f"Section '{key}' of draft {record.id}: {what}. It needs a human edit before export: "
+        f'feedback-writer review --person "{person}" --draft {record.id}',
+        err=True,
+    )

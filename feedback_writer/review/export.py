@@ -159,6 +159,19 @@ def provenance(
                     {"at": _ts(h.at), "actor": h.actor, "before": h.before, "after": h.after}
                     for h in history
                 ],
+                "version": s.version,
+                "versions": [
+                    {
+                        "number": v.number,
+                        "kind": v.kind,
+                        "actor": v.actor,
+                        "at": _ts(v.at),
+                        "based_on": v.based_on,
+                        "stale": v.stale,
+                        "text": v.text,
+                    }
+                    for v in repo.section_versions(s.id)
+                ],
             }
         )
     return {
