@@ -419,3 +419,29 @@ async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
         await settle(pilot)
         assert seeded.repo.latest_draft("Ana").id != draft.id
         assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+
+
+async def test_a_review_save_while_the_section_is_open_is_a_shown_conflict(
+    seeded: AppContext,
+) -> None:
+    from feedback_writer.review.sections import edit_section
+
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await pilot.pause()
+        # a `review` run saves newer text while the section is open in the TUI
+        edit_section(seeded.repo, draft.id, "summary", "Saved by a review run meanwhile.")
+        await pilot.press("f7")
+        await type_keys(pilot, "Mine is my rewrite ")
+        await pilot.press("escape")
+        await settle(pilot)
+        summary = seeded.repo.section(draft.id, "summary")
+        assert summary.human_text == "Saved by a review run meanwhile."  # not overwritten
+        kept = seeded.repo.section_versions(summary.id)[-1]
+        assert kept.stale and kept.text.startswith("Mine is my rewrite")
+        assert app.screen.query_one("#section-text", TextArea).text.startswith("Mine ")
+        assert any("changed elsewhere" in m for m in notifications(app))
