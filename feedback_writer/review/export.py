@@ -88,12 +88,12 @@ def cited_notes(
     in_text = set(cited_ids("\n".join(s.human_text for s in sections))[0])
     from_draft = _unique(_walk_ids(draft.content, "note_ids"))
     out: list[dict[str, Any]] = []
-    for note_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+    # Only the draft's structured citations are listed: text that merely looks like a
+    # citation (in a note, in prose) never makes a note or expectation "cited".
+    for note_id in from_draft:
         try:
             note = repo.get_note(note_id)
         except NotFoundError:
-            if note_id not in from_draft:
-                continue  # a word like "n1" in prose, not a citation
             out.append({"id": note_id, "missing": True, "in_final_text": note_id in in_text})
             continue
         if note.person != draft.person:
@@ -120,7 +120,7 @@ def cited_expectations(
     in_text = {e for e in typed if ladder.has_expectation(e)}
     from_draft = _unique(_walk_ids(draft.content, "expectation_ids"))
     out: list[dict[str, Any]] = []
-    for exp_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+    for exp_id in from_draft:
         if not ladder.has_expectation(exp_id):
             out.append({"id": exp_id, "missing": True, "in_final_text": False})
             continue
