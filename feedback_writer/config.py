@@ -59,6 +59,11 @@ class Settings(BaseModel):
     """edit: every section must be edited by a human before export; review: edited or
     explicitly approved."""
 
+    min_edit: float = Field(0.15, ge=0, le=1, allow_inf_nan=False)
+    """Under export_policy 'edit': the share of the drafter's words a human must change,
+    remove or add for a section to count as edited (never fewer than 3 words; whitespace,
+    punctuation, case and invisible characters do not count). See docs/authorship.md."""
+
     timeout: float = Field(60.0, gt=0, allow_inf_nan=False)
     """Seconds to wait for a model answer."""
 

@@ -73,16 +73,51 @@ class ExportBlocked(FeedbackWriterError):
 
     exit_code = 3
 
-    def __init__(self, untouched: Sequence[str], policy: str, person: str | None = None) -> None:
+    def __init__(
+        self,
+        untouched: Sequence[str],
+        policy: str,
+        person: str | None = None,
+        *,
+        details: dict[str, str] | None = None,
+    ) -> None:
         self.untouched = list(untouched)
         self.policy = policy
+        self.details = dict(details or {})
         who = f'"{person}"' if person else "NAME"
         need = "edited" if policy == "edit" else "edited or approved"
-        listed = "\n".join(f"  - {s}" for s in self.untouched)
+        listed = "\n".join(
+            f"  - {s}: {self.details[s]}" if s in self.details else f"  - {s}"
+            for s in self.untouched
+        )
         super().__init__(
             f"export refused: {len(self.untouched)} section(s) not yet {need} by a human "
             f"(policy '{policy}'):\n{listed}",
             hint=f"edit them with: feedback-writer review --person {who}  (or in the TUI)",
+        )
+
+
+class SaveConflict(FeedbackWriterError):
+    """A save based on an older version of a section than its current one: refused, never
+    silently overwritten. The refused text is kept in the section's history (stale)."""
+
+    exit_code = 5
+
+    def __init__(self, conflicts: Sequence[dict[str, Any]], *, hint: str | None = None) -> None:
+        # each: key, based_on, current (version number), actor, text (the newer text),
+        # kept (the number under which the refused text is kept)
+        self.conflicts = list(conflicts)
+        lines = ["not saved: someone else saved newer text first"]
+        for c in self.conflicts:
+            newer = "\n".join("    | " + line for line in str(c["text"]).splitlines()) or "    |"
+            lines.append(
+                f"  - {c['key']}: you edited version {c['based_on']}, it is now version "
+                f"{c['current']} ({c['actor']}); your text is kept as version {c['kept']} "
+                f"in its history. The newer text:\n{newer}"
+            )
+        super().__init__(
+            "\n".join(lines),
+            hint=hint or "review the newer text, then make your change again on top of it",
         )
 
 

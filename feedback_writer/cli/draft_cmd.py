@@ -71,6 +71,16 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
     help="Also draft from unconfirmed suggestions scoring at least this (labelled "
     "unconfirmed); without it, only confirmed evidence counts and none is an error.",
 )
+@click.option(
+    "--section",
+    "section_key",
+    metavar="KEY",
+    help="Regenerate only this section of a stored draft (adds a drafter version).",
+)
+@click.option(
+    "--draft", "draft_id", type=int, help="With --section: the draft (default: the latest)."
+)
+@click.option("--force", is_flag=True, help="With --section: regenerate over human edits.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
 @click.option(
@@ -93,6 +103,9 @@ def draft(
     exclude: tuple[str, ...],
     include_undated: bool,
     threshold: float | None,
+    section_key: str | None,
+    draft_id: int | None,
+    force: bool,
     fmt: str,
     dry_run: bool,
     prompts_dir: str | None,
@@ -102,11 +115,18 @@ def draft(
     The window is --since/--until, else the person's current cycle, else all notes.
     Drafts rest on confirmed evidence ('feedback-writer evidence accept'); with none in the
     window it stops (exit 2) unless --threshold S is given. With no model configured the
-    offline drafter writes an evidence outline."""
+    offline drafter writes an evidence outline. --section KEY redrafts one section of a
+    stored draft instead (--force over human edits, which stay in the section's history)."""
     from feedback_writer.drafting.service import create_draft, plan_draft
 
     ctx.set_flag("prompts_dir", prompts_dir)
     ctx.set_flag("model", model)
+
+    if section_key is not None:
+        _regenerate(ctx, person, draft_id, section_key, force, fmt)
+        return
+    if draft_id is not None or force:
+        raise click.UsageError("--draft and --force go with --section KEY")
 
     common: dict[str, Any] = {
         "level": level, "target": target, "mode": mode, "since": since, "until": until,
@@ -149,3 +169,39 @@ def draft(
     with ProgressLine() as progress:
         record = create_draft(ctx, person, on_progress=progress, **common)
     print_draft(ctx, record.id, fmt)
+
+
+def _regenerate(
+    ctx: AppContext,
+    person: str,
+    draft_id: int | None,
+    key: str,
+    force: bool,
+    fmt: str,
+) -> None:
+    """``draft --section KEY``: add a drafter version of one section and print it."""
+    from feedback_writer.drafting.regenerate import regenerate_section
+    from feedback_writer.errors import UsageError
+
+    record = ctx.repo.latest_draft(person) if draft_id is None else ctx.repo.get_draft(draft_id)
+    if record.person != person:
+        raise UsageError(f"draft {record.id} is {record.person}'s, not {person}'s")
+    from feedback_writer.cli._progress import ProgressLine
+
+    with ProgressLine() as progress:
+        done = regenerate_section(ctx, record.id, key, force=force, on_progress=progress)
+    for w in done.warnings:
+        click.echo(f"warning: {w}", err=True)
+    s = done.section
+    if fmt == "json":
+        out = {"draft_id": record.id, "key": s.key, "version": s.version, "changed": done.changed,
+               "drafter": done.drafter, "model": done.model, "text": s.model_text}  # fmt: skip
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"## {s.title}\n\n{s.model_text}")
+    what = f"version {s.version}" if done.changed else "unchanged (same drafter text)"
+    click.echo(
+        f"Section '{key}' of draft {record.id}: {what}. It needs a human edit before export: "
+        f'feedback-writer review --person "{person}" --draft {record.id}',
+        err=True,
+    )

@@ -39,6 +39,8 @@ def _echo_status(status: GateStatus) -> None:
             f"still untouched ({need} needed before export, policy '{status.policy}'): "
             + ", ".join(status.untouched)
         )
+        for key in status.untouched:
+            click.echo(f"  - {key}: {status.refusal(key)}")
 
 
 @click.command()
@@ -77,7 +79,7 @@ def review(
         )
     if not applied.changed and not applied.whitespace_only:
         click.echo("no section changed")
-    _echo_status(gate_status(ctx.repo, did, ctx.settings.export_policy))
+    _echo_status(gate_status(ctx.repo, did, ctx.settings.export_policy, ctx.settings.min_edit))
 
 
 @click.command()
@@ -111,7 +113,7 @@ def approve(ctx: AppContext, person: str, draft_id: int | None, keys: tuple[str,
             "edit the sections (feedback-writer review)",
             err=True,
         )
-    _echo_status(gate_status(ctx.repo, did, policy))
+    _echo_status(gate_status(ctx.repo, did, policy, ctx.settings.min_edit))
 
 
 @click.command()
@@ -132,11 +134,24 @@ def approve(ctx: AppContext, person: str, draft_id: int | None, keys: tuple[str,
     show_default=True,
     help="File to write, or '-' for standard output.",
 )
+@click.option(
+    "--citations",
+    type=click.Choice(["none", "footnotes", "inline"]),
+    default="none",
+    show_default=True,
+    help="md/txt: drop citations, or show their sources as footnotes or inline.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @common_options
 @app
 def export(
-    ctx: AppContext, person: str, draft_id: int | None, fmt: str, output: str, force: bool
+    ctx: AppContext,
+    person: str,
+    draft_id: int | None,
+    fmt: str,
+    output: str,
+    citations: str,
+    force: bool,
 ) -> None:
     """Export a reviewed draft. Refused until a human has edited every section (policy
     'edit') or edited or approved it (policy 'review'); the refusal lists the sections."""
@@ -145,7 +160,10 @@ def export(
     did = _draft_id(ctx, person, draft_id)
     from feedback_writer.review.export import render_export
 
-    text = render_export(ctx.repo, ctx.ladder, did, fmt, policy=ctx.settings.export_policy)
+    text = render_export(
+        ctx.repo, ctx.ladder, did, fmt, policy=ctx.settings.export_policy,
+        min_edit=ctx.settings.min_edit, citations=citations,
+    )  # fmt: skip
     findings = findings_for(ctx.repo, ctx.ladder, did)
     if output == "-":
         click.echo(text, nl=False)

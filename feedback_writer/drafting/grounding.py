@@ -9,6 +9,7 @@ the offline drafter's output goes through the same gate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from feedback_writer.drafting.model import (
@@ -19,6 +20,19 @@ from feedback_writer.drafting.model import (
     Point,
 )
 from feedback_writer.ladder.model import Ladder
+
+# A bracket holding anything id-like (n12, or three dot-separated slugs): what a draft's
+# citation looks like (the grammar is review.citations; this is deliberately wider).
+_CITATION_LIKE = re.compile(
+    r"\[([^\[\]\n]*\b(?:n\d+|[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*)\b"
+    r"[^\[\]\n]*)\]"
+)
+
+
+def neutralise_citations(text: str) -> str:
+    """Quoted note text with its citation-like brackets made visibly different
+    (``[n9; a.b.c]`` becomes ``⟦n9; a.b.c⟧``), so a note can never pass for a citation."""
+    return _CITATION_LIKE.sub(r"⟦\1⟧", text)
 
 
 def _point_problems(

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from feedback_writer.drafting.base import DraftRequest, DraftResult
+from feedback_writer.drafting.grounding import neutralise_citations
 from feedback_writer.drafting.model import (
     Calibration,
     CompetencyFeedback,
@@ -55,7 +56,8 @@ def unconfirmed(maps: Sequence[MappingRecord]) -> bool:
 
 
 def excerpt(text: str, width: int = 140) -> str:
-    one = " ".join(text.split())
+    """A one-line quote of a note, its citation-like brackets neutralised."""
+    one = neutralise_citations(" ".join(text.split()))
     return one if len(one) <= width else one[: width - 1].rstrip() + "…"
 
 

@@ -5,10 +5,13 @@ drafting again from the same request as :func:`~feedback_writer.drafting.service
 (the draft's person, window and mode), grounding and rendering the answer the same way,
 and keeping only the chosen section's text. No new draft is stored.
 
-The new text is written as the drafter's (actor ``drafter:<name>``, never counted as an
-edit), so under the review gate the section is model text again: a human edit or an
-approval made before it no longer counts (see ``review.gate``). With the offline drafter,
-which is deterministic, this restores the section's freshly drafted text.
+The new text is ADDED as the section's next drafter version (actor ``drafter:<name>``,
+never counted as an edit): the human's earlier versions stay in its history, and the gate,
+the diff and provenance compare against this latest drafter text, so a human edit or an
+approval made before it no longer counts (see ``review.gate``). A section with human edits
+is regenerated only with ``force=True`` (the TUI asks first; the CLI needs ``--force``).
+The save names the version the regeneration started from, so a human save made while the
+drafter ran is not overwritten (:class:`~feedback_writer.errors.SaveConflict`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from feedback_writer.errors import NotFoundError
+from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.storage.records import SectionRecord
 
 if TYPE_CHECKING:
@@ -38,6 +41,11 @@ class Regenerated:
     warnings: list[str] = field(default_factory=list)
 
 
+def has_human_text(section: SectionRecord) -> bool:
+    """The section's current text is not its latest drafter text (beyond whitespace)."""
+    return " ".join(section.human_text.split()) != " ".join(section.model_text.split())
+
+
 def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
@@ -48,6 +56,7 @@ def regenerate_section(
     key: str,
     *,
     model: str | None = None,
+    force: bool = False,
     on_progress: Callable[[str], None] | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Regenerated:
@@ -66,7 +75,13 @@ def regenerate_section(
 
     repo = ctx.repo
     record = repo.get_draft(draft_id)
-    repo.section(draft_id, key)
+    before = repo.section(draft_id, key)
+    if not force and has_human_text(before):
+        raise UsageError(
+            f"section '{key}' of draft {draft_id} has human edits; regenerating adds new "
+            "drafter text over them (they stay in the history)",
+            hint="pass --force to regenerate it anyway",
+        )
     window = record.meta.get("window") or {}
     prepared = prepare(
         ctx, record.person, since=_date(window.get("since")), until=_date(window.get("until")),
@@ -87,10 +102,14 @@ def regenerate_section(
         )
     warnings = [*prepared.warnings, *result.warnings, *dropped]
     section = repo.section(draft_id, key)
-    if texts[key] == section.human_text:
+    if texts[key] == section.human_text == section.model_text:
         return Regenerated(section, result.drafter, result.model, False, warnings)
     # Never an edit: the review rules count only a human's writes (review.sections).
     stored = repo.record_section_text(
-        section.id, texts[key], actor=f"drafter:{result.drafter}", counts_as_edit=False
+        section.id,
+        texts[key],
+        actor=f"drafter:{result.drafter}",
+        counts_as_edit=False,
+        based_on=before.version,
     )
     return Regenerated(stored, result.drafter, result.model, True, warnings)

@@ -30,7 +30,8 @@ Citation = tuple[list[str], list[str]]
 """(note ids, expectation ids) of one citation, in the order written."""
 
 
-def _split(ids: str) -> Citation:
+def split_ids(ids: str) -> Citation:
+    """The note ids and expectation ids of one citation's inside (``n2; a.b.c``)."""
     parts = [p.strip() for p in re.split(r"[;,]", ids) if p.strip()]
     notes = [p for p in parts if re.fullmatch(NOTE_ID, p)]
     return notes, [p for p in parts if p not in notes]
@@ -38,7 +39,7 @@ def _split(ids: str) -> Citation:
 
 def parse_citations(text: str) -> list[Citation]:
     """Every bracketed citation in ``text``, in order: (note ids, expectation ids) each."""
-    return [_split(m.group(1)) for m in CITATION.finditer(text)]
+    return [split_ids(m.group(1)) for m in CITATION.finditer(text)]
 
 
 def strip_citations(text: str) -> str:

@@ -27,15 +27,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedback_writer.errors import ReviewFileError, UsageError
+from feedback_writer.errors import ReviewFileError, SaveConflict, UsageError
 from feedback_writer.review.sections import ApplyResult, apply_texts
 from feedback_writer.storage.atomic import atomic_write_text
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.storage.repository import Repository
 
-_MARKER = re.compile(r"^\s*<!--\s*fw:(section|end|draft)\s+(\S+)\s*-->\s*$")
+_MARKER = re.compile(r"^\s*<!--\s*fw:(section|end|draft|versions)\s+(\S+)\s*-->\s*$")
 # Anything that looks like it was meant to be a marker; caught to report it as mangled.
-_MARKERISH = re.compile(r"fw:\s*(section|end|draft)\b|<!--\s*fw:", re.IGNORECASE)
+_MARKERISH = re.compile(r"fw:\s*(section|end|draft|versions)\b|<!--\s*fw:", re.IGNORECASE)
 # Section text escape: ``fw`` + n backslashes + ``:`` is written with n + 1 backslashes.
 _TO_ESCAPE = re.compile(r"(fw)(\\*):", re.IGNORECASE)
 _ESCAPED = re.compile(r"(fw)\\(\\*):", re.IGNORECASE)
@@ -43,7 +43,8 @@ _ESCAPED = re.compile(r"(fw)\\(\\*):", re.IGNORECASE)
 HEADER = """\
 <!-- feedback-writer review of draft {draft_id} for {person}.
 Edit the text between each pair of fw: marker lines; save and quit the editor to apply.
-- Keep every marker line (the HTML comments starting with fw:) exactly as it is.
+- Keep every marker line (the HTML comments starting with fw:) exactly as it is; the
+  the draft and versions lines say which draft and which text you started from.
 - Inside a section, fw: is written fw\\: so it is not taken for a marker; reading the
   file back drops that one backslash (so fw\\\\: stands for a literal fw\\:).
 - The '## ' titles are not stored; text outside the markers is refused so it is not lost.
@@ -77,6 +78,7 @@ def render_review_file(draft: DraftRecord, sections: Sequence[SectionRecord]) ->
     parts = [
         HEADER.format(draft_id=draft.id, person=_header_safe(draft.person)),
         f"<!-- fw:draft {draft.id} -->\n",
+        "<!-- fw:versions " + ";".join(f"{s.key}={s.version}" for s in sections) + " -->\n",
     ]
     for s in sections:
         parts.append(
@@ -86,11 +88,26 @@ def render_review_file(draft: DraftRecord, sections: Sequence[SectionRecord]) ->
     return "".join(parts)
 
 
+def review_file_versions(text: str) -> dict[str, int]:
+    """The section versions a review file was written from (its ``fw:versions`` line)."""
+    for line in text.splitlines():
+        match = _MARKER.match(line)
+        if match and match.group(1) == "versions":
+            pairs = (p.rpartition("=") for p in match.group(2).split(";") if p)
+            return {k: int(v) for k, _, v in pairs if k and v.isdigit()}
+    return {}
+
+
 def parse_review_file(
     text: str, keys: Sequence[str], *, draft_id: int | None = None, name: str = "review file"
 ) -> dict[str, str]:
-    """Each section's text, by key; :class:`ReviewFileError` naming every bad marker."""
+    """Each section's text, by key; :class:`ReviewFileError` naming every bad marker.
+
+    With ``draft_id``, the file must carry that draft's ``fw:draft`` marker and its
+    ``fw:versions`` line: a file without them could be applied to the wrong draft or
+    over newer text, so it is refused."""
     problems: list[str] = []
+    marks: dict[str, int] = {}
     texts: dict[str, str] = {}
     seen: dict[str, int] = {}
     expected = list(keys)
@@ -124,6 +141,9 @@ def parse_review_file(
                 )
             continue
         kind, key = match.groups()
+        marks[kind] = marks.get(kind, 0) + 1
+        if kind == "versions":
+            continue
         if kind == "draft":
             if draft_id is not None and key != str(draft_id):
                 problem(
@@ -168,6 +188,13 @@ def parse_review_file(
     for key in keys:
         if key not in seen:
             problems.append(f"{name}: marker '<!-- fw:section {key} -->' is missing")
+    if draft_id is not None:
+        for kind, line in (("draft", f"{draft_id}"), ("versions", "...")):
+            if kind not in marks:
+                problems.append(
+                    f"{name}: the '<!-- fw:{kind} {line} -->' line is missing; without it "
+                    "the file could be applied to another draft or over newer text"
+                )
     if problems:
         raise ReviewFileError("\n".join(problems))
     return texts
@@ -272,7 +299,19 @@ class ReviewSession:
                 hint=f"fix the markers, then: feedback-writer review --person "
                 f"'{self.draft.person}' --draft {self.draft.id} --from {kept}",
             ) from None
-        applied = apply_texts(self.repo, self.draft.id, texts)
+        try:
+            applied = apply_texts(
+                self.repo, self.draft.id, texts, based_on=review_file_versions(text)
+            )
+        except SaveConflict as exc:
+            kept = self._keep(text, source)
+            self.working.unlink()
+            raise SaveConflict(
+                exc.conflicts,
+                hint=f"nothing was applied; your file is kept in {kept}. Start a new review "
+                f"(feedback-writer review --person '{self.draft.person}' --draft "
+                f"{self.draft.id}) and bring your changes over",
+            ) from None
         self.working.unlink()
         if source is not None and source.resolve().parent == self.recovered_dir.resolve():
             source.unlink(missing_ok=True)  # applied: a copy of the notes need not linger

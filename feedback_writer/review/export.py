@@ -1,5 +1,8 @@
 """Provides exports of a reviewed draft: Markdown, plain text and JSON with provenance.
 
+Markdown and text are paste-ready prose (no citation brackets, banner or markers; see
+:mod:`feedback_writer.review.clean`); the JSON export keeps every version and citation.
+
 Every export goes through the gate (:func:`review.gate.require_exportable`) first, so no
 caller can export a draft a human has not reviewed. Quality findings have a hook here,
 :func:`findings_for`, which returns nothing yet: no quality checker exists. Findings never
@@ -18,7 +21,9 @@ from typing import Any
 
 from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.review.authorship import DEFAULT_MIN_EDIT
 from feedback_writer.review.citations import cited_ids
+from feedback_writer.review.clean import Sources, check_style, clean_text, footnotes_block
 from feedback_writer.review.gate import GateStatus, require_exportable
 from feedback_writer.storage.atomic import atomic_write_text
 from feedback_writer.storage.records import DraftRecord, SectionRecord
@@ -83,12 +88,12 @@ def cited_notes(
     in_text = set(cited_ids("\n".join(s.human_text for s in sections))[0])
     from_draft = _unique(_walk_ids(draft.content, "note_ids"))
     out: list[dict[str, Any]] = []
-    for note_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+    # Only the draft's structured citations are listed: text that merely looks like a
+    # citation (in a note, in prose) never makes a note or expectation "cited".
+    for note_id in from_draft:
         try:
             note = repo.get_note(note_id)
         except NotFoundError:
-            if note_id not in from_draft:
-                continue  # a word like "n1" in prose, not a citation
             out.append({"id": note_id, "missing": True, "in_final_text": note_id in in_text})
             continue
         if note.person != draft.person:
@@ -115,7 +120,7 @@ def cited_expectations(
     in_text = {e for e in typed if ladder.has_expectation(e)}
     from_draft = _unique(_walk_ids(draft.content, "expectation_ids"))
     out: list[dict[str, Any]] = []
-    for exp_id in _unique(iter([*from_draft, *sorted(in_text - set(from_draft))])):
+    for exp_id in from_draft:
         if not ladder.has_expectation(exp_id):
             out.append({"id": exp_id, "missing": True, "in_final_text": False})
             continue
@@ -153,6 +158,19 @@ def provenance(
                 "history": [
                     {"at": _ts(h.at), "actor": h.actor, "before": h.before, "after": h.after}
                     for h in history
+                ],
+                "version": s.version,
+                "versions": [
+                    {
+                        "number": v.number,
+                        "kind": v.kind,
+                        "actor": v.actor,
+                        "at": _ts(v.at),
+                        "based_on": v.based_on,
+                        "stale": v.stale,
+                        "text": v.text,
+                    }
+                    for v in repo.section_versions(s.id)
                 ],
             }
         )
@@ -193,9 +211,20 @@ def _heading(draft: DraftRecord) -> str:
     return f"{kind} for {draft.person}"
 
 
-def render_markdown(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
+def render_markdown(
+    draft: DraftRecord,
+    sections: Sequence[SectionRecord],
+    citations: str = "none",
+    sources: Sources | None = None,
+) -> str:
+    """Paste-ready Markdown (see :mod:`feedback_writer.review.clean`)."""
     parts = [f"# {_heading(draft)}\n"]
-    parts += [f"\n## {s.title}\n\n{s.human_text.strip()}\n" for s in sections]
+    parts += [
+        f"\n## {s.title}\n\n{clean_text(s.human_text, citations, sources)}\n" for s in sections
+    ]
+    notes = footnotes_block(sources if citations == "footnotes" else None)
+    if notes:
+        parts.append("\n" + "\n".join(notes) + "\n")
     return "".join(parts)
 
 
@@ -218,30 +247,52 @@ def _plain(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def render_text(draft: DraftRecord, sections: Sequence[SectionRecord]) -> str:
+def render_text(
+    draft: DraftRecord,
+    sections: Sequence[SectionRecord],
+    citations: str = "none",
+    sources: Sources | None = None,
+) -> str:
+    """Paste-ready plain text: Markdown markup dropped as well."""
     title = _heading(draft)
     parts = [f"{title}\n{'=' * len(title)}\n"]
-    parts += [f"\n{s.title}\n{'-' * len(s.title)}\n\n{_plain(s.human_text)}\n" for s in sections]
+    for s in sections:
+        body = _plain(clean_text(s.human_text, citations, sources, markdown=False))
+        parts.append(f"\n{s.title}\n{'-' * len(s.title)}\n\n{body}\n")
+    notes = footnotes_block(sources if citations == "footnotes" else None, markdown=False)
+    if notes:
+        parts.append("\nSources\n-------\n\n" + "\n".join(notes) + "\n")
     return "".join(parts)
 
 
 def render_export(
-    repo: Repository, ladder: Ladder, draft_id: int, fmt: str = "md", *, policy: str = "edit"
+    repo: Repository,
+    ladder: Ladder,
+    draft_id: int,
+    fmt: str = "md",
+    *,
+    policy: str = "edit",
+    min_edit: float = DEFAULT_MIN_EDIT,
+    citations: str = "none",
 ) -> str:
     """The export text in ``fmt``; raises :class:`ExportBlocked` if the gate refuses.
 
     ``policy`` defaults to the strictest one; callers pass ``settings.export_policy``.
+    ``citations`` (``none``, ``footnotes``, ``inline``) applies to md and txt; the JSON
+    export always carries the full provenance.
     """
+    check_style(citations)
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
-    status = require_exportable(repo, draft_id, policy)
+    status = require_exportable(repo, draft_id, policy, min_edit)
     draft = repo.get_draft(draft_id)
     sections = repo.sections(draft_id)
     if fmt == "json":
         return json.dumps(provenance(repo, ladder, draft_id, status), indent=2) + "\n"
+    sources = Sources(repo, ladder, draft.person)
     if fmt == "txt":
-        return render_text(draft, sections)
-    return render_markdown(draft, sections)
+        return render_text(draft, sections, citations, sources)
+    return render_markdown(draft, sections, citations, sources)
 
 
 def findings_path(path: Path) -> Path:

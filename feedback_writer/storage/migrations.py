@@ -174,6 +174,64 @@ def m002_note_state_and_git_commits(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX git_commits_repo ON git_commits(person_id, repo)")
 
 
+@migration
+def m003_section_versions(db: sqlite3.Connection) -> None:
+    """Every drafter and human text of a section as a numbered version (section_edits
+    folded in: the drafter text is version 1, each recorded change the next one)."""
+    for statement in (
+        """
+        CREATE TABLE section_versions (
+            id INTEGER PRIMARY KEY,
+            section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('drafter', 'human', 'other')),
+            actor TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            based_on INTEGER,
+            stale INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (section_id, number)
+        )
+        """,
+        "ALTER TABLE sections ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+        """
+        INSERT INTO section_versions (section_id, number, kind, actor, text, at)
+        SELECT s.id, 1, 'drafter', 'drafter:' || d.drafter, s.model_text, d.created_at
+        FROM sections s JOIN drafts d ON d.id = s.draft_id
+        """,
+        """
+        INSERT INTO section_versions (section_id, number, kind, actor, text, at, based_on)
+        SELECT e.section_id,
+               1 + (SELECT COUNT(*) FROM section_edits p
+                    WHERE p.section_id = e.section_id AND p.id <= e.id),
+               CASE WHEN e.actor LIKE 'drafter:%' THEN 'drafter'
+                    WHEN e.actor = 'human' THEN 'human' ELSE 'other' END,
+               e.actor, e.after, e.at,
+               (SELECT COUNT(*) FROM section_edits p
+                WHERE p.section_id = e.section_id AND p.id <= e.id)
+        FROM section_edits e ORDER BY e.id
+        """,
+        """
+        INSERT INTO section_versions (section_id, number, kind, actor, text, at, based_on)
+        SELECT s.id, v.number + 1, 'human', 'human', s.human_text,
+               COALESCE(s.edited_at, v.at), v.number
+        FROM sections s JOIN section_versions v ON v.section_id = s.id
+        WHERE v.number = (SELECT MAX(number) FROM section_versions m WHERE m.section_id = s.id)
+          AND v.text != s.human_text
+        """,
+        """
+        UPDATE sections SET
+            version = (SELECT MAX(number) FROM section_versions v
+                       WHERE v.section_id = sections.id),
+            model_text = (SELECT text FROM section_versions v
+                          WHERE v.section_id = sections.id AND v.kind = 'drafter'
+                          ORDER BY v.number DESC LIMIT 1)
+        """,
+        "DROP TABLE section_edits",
+    ):
+        db.execute(statement)
+
+
 def applied_migrations(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations this workspace has had, oldest first ([] when none)."""
     if not _has_table(db):

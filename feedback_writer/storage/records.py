@@ -52,6 +52,29 @@ class SectionRecord:
     human_text: str
     edited_at: dt.datetime | None
     approved_at: dt.datetime | None
+    version: int = 1
+    """The number of the section's current version; a save names the one it was based on."""
+
+
+VersionKind = Literal["drafter", "human", "other"]
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One version of a section's text: every drafter and every human text is kept.
+
+    ``stale`` marks a save refused because the section had moved on since ``based_on``:
+    its text is kept here so nothing typed is lost, but it never became current.
+    """
+
+    section_id: int
+    number: int
+    kind: VersionKind
+    actor: str
+    text: str
+    at: dt.datetime
+    based_on: int | None = None
+    stale: bool = False
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,10 @@ def _draft(ctx: AppContext, edit: str = "none") -> None:
     sections = ctx.repo.sections(record.id)
     chosen = sections if edit == "all" else sections[:1] if edit == "first" else []
     for s in chosen:
-        edit_section(ctx.repo, record.id, s.key, "In my words: " + s.human_text)
+        # A real rewrite (docs/authorship.md): the banner goes, half the lines are mine.
+        lines = [x for x in s.human_text.splitlines() if "offline-outline" not in x]
+        mine = "In my words, reviewed and rewritten by me: " + "\n".join(lines[: len(lines) // 2])
+        edit_section(ctx.repo, record.id, s.key, mine)
 
 
 def _keys(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:

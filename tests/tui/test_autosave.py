@@ -99,9 +99,10 @@ async def test_draft_section_typing_is_saved_and_the_evidence_loads(seeded: AppC
         await pilot.press("4", "g")
         await wait_for_workers(pilot)
         draft = seeded.repo.latest_draft("Ana")
-        await pilot.press("enter", "M", "y")
+        # a real rewrite (select all, type over it): one added word is not an edit
+        await pilot.press("enter", "f7", "M", "y", "space", "o", "w", "n", "space", "w", "o")
         await wait_for_autosave(pilot)
-        assert seeded.repo.section(draft.id, "summary").human_text.startswith("My")
+        assert seeded.repo.section(draft.id, "summary").human_text.startswith("My own wo")
         await wait_for_workers(pilot)
         head = str(app.screen.query_one("#section-head").render())
         assert "edited" in head and "saved" in head

@@ -102,7 +102,9 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
             table.move_cursor(row=row)
             await pilot.pause()
             await pilot.press("enter")
-            await type_keys(pilot, "Reviewed ")
+            # A real rewrite: appending a word is not an edit (docs/authorship.md).
+            await pilot.press("f7")  # select all, then type over it
+            await type_keys(pilot, "Rewritten in my own words ")
             await pilot.press("escape")  # leaving the editor saves at once
             await pilot.pause()
         from feedback_writer.review.gate import gate_status
@@ -117,7 +119,7 @@ async def test_whole_flow_from_nothing_to_export(ctx: AppContext, tmp_path: Path
         await pilot.press("e")
         await settle(pilot)
         written = target.read_text(encoding="utf-8")
-        assert written.count("Reviewed ") == len(sections)
+        assert written.count("Rewritten in my own words") == len(sections)
         await pilot.press("c")
         assert app.clipboard == written
 
@@ -140,7 +142,8 @@ async def test_export_refused_names_the_untouched_section(
             table.move_cursor(row=row)
             await pilot.pause()
             await pilot.press("enter")
-            await type_keys(pilot, "Mine ")
+            await pilot.press("f7")  # select all: a real rewrite
+            await type_keys(pilot, "Mine is my rewrite ")
             await pilot.press("escape")
         await pilot.press("5")
         await pilot.pause()
@@ -350,7 +353,8 @@ async def test_regenerate_one_section_makes_it_model_text_again(seeded: AppConte
         await settle(pilot)
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape")
         await pilot.pause()
         assert gate_status(seeded.repo, draft.id).states["summary"] == "edited"
@@ -385,7 +389,8 @@ async def test_regenerate_an_edited_section_asks_and_no_keeps_the_text(seeded: A
         assert not isinstance(app.screen, ConfirmDialog)  # nothing of the human's to lose
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape", "r")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -409,7 +414,8 @@ async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
         await settle(pilot)
         draft = seeded.repo.latest_draft("Ana")
         await pilot.press("enter")
-        await type_keys(pilot, "Mine ")
+        await pilot.press("f7")  # select all: a real rewrite
+        await type_keys(pilot, "Mine is my rewrite ")
         await pilot.press("escape", "g")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -422,3 +428,30 @@ async def test_generate_over_an_edited_draft_asks(seeded: AppContext) -> None:
         await settle(pilot)
         assert seeded.repo.latest_draft("Ana").id != draft.id
         assert seeded.repo.section(draft.id, "summary").human_text.startswith("Mine ")
+
+
+@pytest.mark.usefixtures("confirmed")
+async def test_a_review_save_while_the_section_is_open_is_a_shown_conflict(
+    seeded: AppContext,
+) -> None:
+    from feedback_writer.review.sections import edit_section
+
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "g")
+        await settle(pilot)
+        draft = seeded.repo.latest_draft("Ana")
+        await pilot.press("enter")
+        await pilot.pause()
+        # a `review` run saves newer text while the section is open in the TUI
+        edit_section(seeded.repo, draft.id, "summary", "Saved by a review run meanwhile.")
+        await pilot.press("f7")
+        await type_keys(pilot, "Mine is my rewrite ")
+        await pilot.press("escape")
+        await settle(pilot)
+        summary = seeded.repo.section(draft.id, "summary")
+        assert summary.human_text == "Saved by a review run meanwhile."  # not overwritten
+        kept = seeded.repo.section_versions(summary.id)[-1]
+        assert kept.stale and kept.text.startswith("Mine is my rewrite")
+        assert app.screen.query_one("#section-text", TextArea).text.startswith("Mine ")
+        assert any("changed elsewhere" in m for m in notifications(app))

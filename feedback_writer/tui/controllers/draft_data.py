@@ -33,7 +33,7 @@ def load_view(ctx: AppContext, person: str) -> DraftView:
     except NotFoundError:
         return DraftView(None)
     sections = ctx.repo.sections(draft.id)
-    status = gate_status(ctx.repo, draft.id, ctx.settings.export_policy)
+    status = gate_status(ctx.repo, draft.id, ctx.settings.export_policy, ctx.settings.min_edit)
     done = len(status.edited) + (len(status.approved) if status.policy == "review" else 0)
     who = draft.model or draft.drafter
     line = (

@@ -138,7 +138,9 @@ class GenerationController:
                     from feedback_writer.drafting.regenerate import regenerate_section
 
                     draft_id = section[0]
-                    regenerate_section(ctx, *section, on_progress=progress, on_text=text)
+                    regenerate_section(
+                        ctx, *section, force=True, on_progress=progress, on_text=text
+                    )  # the screen asked before replacing human text
         except (_Cancel, CallCancelled):
             screen.post_message(DraftCancelled())
             return

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from feedback_writer.storage.records import DraftRecord, SectionRecord
+from feedback_writer.tui.controllers.conflict import SectionConflict
 from feedback_writer.tui.controllers.generation import GenerationController
 from feedback_writer.tui.messages import (
     DraftCancelled,
@@ -203,10 +204,23 @@ class DraftScreen(MainScreen):
         assert self.draft is not None
         draft_id, key = self.draft.id, section.key
 
+        base = {"version": section.version}
+
         def save(text: str) -> None:
+            from feedback_writer.errors import SaveConflict
             from feedback_writer.review.sections import edit_section
 
-            edit_section(self.repo, draft_id, key, text)
+            try:
+                saved = edit_section(self.repo, draft_id, key, text, based_on=base["version"])
+            except SaveConflict as exc:
+                # Someone (a `review` run) saved newer text first: ours is kept in the
+                # history, stays in the editor, and the newer text is shown. The next
+                # save builds on the newer version: the user has now seen it.
+                conflict = exc.conflicts[0]
+                base["version"] = int(conflict["kept"])
+                self.post_message(SectionConflict(key, conflict))
+                return
+            base["version"] = saved.version
 
         # The editor saves what was typed before to the previous section, then switches.
         self._editor.load(section.human_text, save)
@@ -255,6 +269,23 @@ class DraftScreen(MainScreen):
             self._load(self.person, saved=True)
             if section is not None and self.query_one(DiffPanel).display:
                 self.query_one(DiffPanel).show(section.model_text, self._text)
+
+    def on_section_conflict(self, message: SectionConflict) -> None:
+        c = message.conflict
+        section = self._section()
+        if section is not None and message.key == section.key:
+            self._head(section, note=f"CONFLICT: newer text saved elsewhere (v{c['current']})")
+            box = self.query_one(DiffPanel)
+            box.display = True
+            box.show(str(c["text"]), self._text)
+        self.notify(
+            f"'{message.key}' was changed elsewhere (version {c['current']}, {c['actor']}) "
+            f"while you edited it. Your text stays in the editor and is kept as version "
+            f"{c['kept']}; the diff shows the newer text. Typing on saves yours over it.",
+            title="Conflict",
+            severity="error",
+            timeout=15,
+        )
 
     def on_editor_save_failed(self, message: EditorSaveFailed) -> None:
         section = self._section()

@@ -81,7 +81,7 @@ class ExportScreen(MainScreen):
             return
         self._draft_id = draft.id
         policy = self.ctx.settings.export_policy
-        status = gate_status(self.repo, draft.id, policy)
+        status = gate_status(self.repo, draft.id, policy, self.ctx.settings.min_edit)
         self._allowed = status.allowed
         titles = {s.key: s.title for s in self.repo.sections(draft.id)}
         path = self.query_one("#path", Input)
@@ -97,7 +97,9 @@ class ExportScreen(MainScreen):
             self._render_export(draft.id, self._format(), policy)
         else:
             need = "edited" if policy == "edit" else "edited or approved"
-            listed = "\n".join(f"  • {titles.get(k, k)}" for k in status.untouched)
+            listed = "\n".join(
+                f"  • {titles.get(k, k)}: {status.refusal(k)}" for k in status.untouched
+            )
             gate.update(
                 f"[red b]Export refused[/]: {len(status.untouched)} section(s) not yet {need} "
                 f"by you (policy '{policy}'):\n{listed}\n\nEdit them on Draft (4)."
@@ -124,7 +126,10 @@ class ExportScreen(MainScreen):
         from feedback_writer.review.export import render_export
 
         try:
-            text = render_export(self.repo, self.ladder, draft_id, fmt, policy=policy)
+            text = render_export(
+                self.repo, self.ladder, draft_id, fmt, policy=policy,
+                min_edit=self.ctx.settings.min_edit,
+            )  # fmt: skip
         except Exception as exc:
             self.fail("Export", exc)
             return

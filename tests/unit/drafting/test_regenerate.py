@@ -1,4 +1,4 @@
-"""regenerate_section: one section redrafted and stored as the drafter's text (no Textual).
+"""regenerate_section: one section redrafted and added as a drafter version (no Textual).
 
 The review gate must see the regenerated section as model text again, whatever a human did
 to it before; the other sections and the draft itself stay as they were.
@@ -55,7 +55,7 @@ def test_offline_regenerate_restores_the_drafted_text_and_undoes_the_edit(world:
     assert gate_status(repo, draft_id).states[SECTION] == "edited"
     others = {s.key: s.human_text for s in repo.sections(draft_id) if s.key != SECTION}
 
-    done = regenerate_section(world.ctx, draft_id, SECTION)
+    done = regenerate_section(world.ctx, draft_id, SECTION, force=True)
 
     assert done.changed and done.drafter == "offline-outline" and done.model is None
     section = repo.section(draft_id, SECTION)
@@ -80,7 +80,7 @@ def test_regenerate_after_an_edit_and_an_approval_is_untouched_under_both_polici
     approve(repo, draft_id, SECTION)
     assert gate_status(repo, draft_id, "review").states[SECTION] == "edited"
 
-    regenerate_section(world.ctx, draft_id, SECTION)
+    regenerate_section(world.ctx, draft_id, SECTION, force=True)
 
     for policy in ("edit", "review"):
         status = gate_status(repo, draft_id, policy)
@@ -131,7 +131,7 @@ def test_model_regenerate_streams_and_replaces_only_that_section(
     status: list[str] = []
 
     done = regenerate_section(
-        world.ctx, draft_id, SECTION, on_progress=status.append, on_text=shown.append
+        world.ctx, draft_id, SECTION, force=True, on_progress=status.append, on_text=shown.append
     )
 
     assert route.call_count == 1
@@ -149,3 +149,67 @@ def test_model_regenerate_streams_and_replaces_only_that_section(
     assert states["summary"] == "edited"  # the other sections keep the human's text
     assert repo.section(draft_id, "summary").human_text == "A summary written by hand."
     assert repo.latest_draft(PERSON).id == draft_id
+
+
+def test_an_edited_section_needs_force_and_keeps_every_version(world: World) -> None:
+    from feedback_writer.errors import ExportBlocked, UsageError
+    from feedback_writer.review.export import render_export
+
+    repo = world.ctx.repo
+    draft_id = offline_draft(world)
+    drafted = repo.section(draft_id, SECTION).model_text
+    for s in repo.sections(draft_id):
+        edit_section(repo, draft_id, s.key, "Rewritten entirely in my own words, by me.")
+    with pytest.raises(UsageError, match="has human edits"):
+        regenerate_section(world.ctx, draft_id, SECTION)
+    assert repo.section(draft_id, SECTION).human_text.startswith("Rewritten entirely")
+
+    regenerate_section(world.ctx, draft_id, SECTION, force=True)
+
+    with pytest.raises(ExportBlocked) as info:
+        render_export(repo, world.ctx.ladder, draft_id, "md")
+    assert info.value.untouched == [SECTION]
+    approve(repo, draft_id, SECTION)  # policy 'review' lets the JSON out to look at it
+    data = json.loads(render_export(repo, world.ctx.ladder, draft_id, "json", policy="review"))
+    section = next(s for s in data["sections"] if s["key"] == SECTION)
+    assert section["model_text"] == drafted == section["human_text"]
+    assert section["state"] == "approved"
+    assert [(v["number"], v["kind"]) for v in section["versions"]] == [
+        (1, "drafter"),
+        (2, "human"),
+        (3, "drafter"),
+    ]
+    assert section["versions"][1]["text"].startswith("Rewritten entirely")
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from feedback_writer.cli import main
+
+    capsys.readouterr()
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_draft_section_needs_force_over_edits(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = world.ctx.repo
+    draft_id = offline_draft(world)
+    ws = str(world.ctx.workspace)
+    edit_section(repo, draft_id, SECTION, "Rewritten entirely in my own words, by me.")
+    base = ("draft", "--workspace", ws, "-p", PERSON, "--section", SECTION)
+    code, _, err = _cli(capsys, *base, "--draft", str(draft_id))
+    assert code == 2 and "has human edits" in err and "--force" in err
+    code, out, err = _cli(capsys, *base, "--force")
+    assert code == 0, err
+    assert "## Reliability" in out and f"draft {draft_id}: version 3" in err
+    assert repo.section(draft_id, SECTION).version == 3
+    code, _, err = _cli(capsys, *base, "--section", "competency:nope")
+    assert code == 2 and "no section 'competency:nope'" in err
+    code, _, err = _cli(capsys, "draft", "--workspace", ws, "-p", PERSON, "--force")
+    assert code == 2 and "--section" in err

@@ -41,7 +41,7 @@ def test_every_format_is_refused_before_review(ws: Workspace) -> None:
 def test_markdown_is_the_human_text_ready_to_paste(reviewed: Workspace) -> None:
     md = render_export(reviewed.repo, reviewed.ladder, reviewed.draft.id, "md")
     assert md.startswith(f"# Feedback for {PERSON}\n")
-    assert "## Reliability\n\n- Rewrote the payments runbook [n1].\n" in md
+    assert "## Reliability\n\n- Rewrote the payments runbook.\n" in md  # no citations
     assert MODEL_TEXTS["summary"] not in md
     assert "fw:" not in md
 
