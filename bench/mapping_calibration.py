@@ -3,12 +3,13 @@
 For each set: the top suggestion of every matched note, grouped by band of confidence (score
 band, count, share whose competency is right, mean confidence), and the expected calibration
 error (ECE) of the raw score and of the calibrated confidence. A matched no-evidence note
-counts as a wrong suggestion. The calibration map is fitted on the three default-ladder tuning
-sets pooled (b1 terse manager notes, b2 full manager and peer notes, b3 self-review); their
+counts as a wrong suggestion. The calibration map is fitted on the four default-ladder tuning
+sets pooled (b1 terse manager notes, b2 full manager and peer notes, b3 self-review, b4 five
+voices with stakeholders); their
 figures are TUNING figures, and ``cross-fit`` shows each set scored by a map fitted on the other
-two, a fairer guess of what an unseen set would show.
+sets, a fairer guess of what an unseen set would show.
 
-The learned re-ranker (``bench/mapping_learned.py``) is trained on b1-b3 too, so on them its top
+The learned re-ranker (``bench/mapping_learned.py``) is trained on b1-b4 too, so on them its top
 suggestions are nearly always right. Each tuning set is therefore scored OUT OF FOLD: by a
 matcher whose re-ranker was trained on all allowed data except that set. The map is fitted on
 those out-of-fold suggestions, and cross-fit is leave-one-set-out twice over (re-ranker and map
@@ -39,7 +40,7 @@ from feedback_writer.mapping.evaluate import LabelledNote, load_labelled  # noqa
 from feedback_writer.mapping.matcher import Matcher  # noqa: E402
 
 EVAL = ROOT / "tests" / "fixtures" / "eval"
-TUNING = ["default-b1-tune", "default-b2-tune", "default-b3-tune"]
+TUNING = ["default-b1-tune", "default-b2-tune", "default-b3-tune", "default-b4-tune"]
 OTHERS = ["tune-default", "heldout-default"]
 BANDS = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
 
@@ -113,7 +114,7 @@ def main() -> None:
         cross = fit_isotonic(rest)
         cross_pairs += [(cross(s), ok) for s, _, ok in scored[name]]
     print(
-        f"b1-b3 pooled, out of fold: ECE raw {expected_calibration_error(pooled):.3f}, "
+        f"b1-b4 pooled, out of fold: ECE raw {expected_calibration_error(pooled):.3f}, "
         f"calibrated {expected_calibration_error(pooled_conf):.3f}, "
         f"leave-one-set-out {expected_calibration_error(cross_pairs):.3f}"
     )
@@ -140,7 +141,7 @@ def main() -> None:
             rest = [(s, ok) for other in TUNING if other != name for s, _, ok in scored[other]]
             cross = fit_isotonic(rest)
             ece = expected_calibration_error([(cross(s), ok) for s, ok in raw])
-            print(f"  cross-fit ECE {ece:.3f} (map fitted on the other two sets)")
+            print(f"  cross-fit ECE {ece:.3f} (map fitted on the other sets)")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,17 @@
 """Measures the learned competency re-ranker (``mapping/classifier.py``) by leave-one-set-out
-over the default ladder's blind-written tuning sets b1, b2, b3; ``--fit`` trains the shipped
+over the default ladder's blind-written tuning sets b1, b2, b3, b4; ``--fit`` trains the shipped
 model on all allowed data and writes ``mapping/data/reranker-default.json``.
 
 Allowed training data: the default ladder's own texts, signals and examples
 (``ladder/default.yaml``), ``tests/fixtures/eval/tune-default.jsonl``,
-``/work/shared/eval/notes-dev.jsonl`` and ``default-b1/b2/b3-tune.jsonl``. Never trained on:
+``/work/shared/eval/notes-dev.jsonl`` and ``default-b1/b2/b3/b4-tune.jsonl``. Never trained on:
 ``heldout-default.jsonl`` (the regression set, only measured) and ``/work/shared/eval/external``.
 
 For each fold the model is trained on everything allowed except the test set, then the test set
 is scored by the matcher alone, the classifier alone (ranking the competencies of notes the
 matcher matches) and the fusion at several weights. These are TUNING figures (the sets were read
-in the fifth round), leave-one-set-out: not blind.
+in the fifth round, b4 after its one blind measure in the seventh), leave-one-set-out: not
+blind.
 
 Run: ``python bench/mapping_learned.py [--fit] [--grid]``.
 """
@@ -41,7 +42,7 @@ from feedback_writer.mapping.matcher import DEFAULT_OPTIONS, Matcher  # noqa: E4
 
 EVAL = ROOT / "tests" / "fixtures" / "eval"
 DEV = Path("/work/shared/eval/notes-dev.jsonl")
-FOLDS = ["default-b1-tune", "default-b2-tune", "default-b3-tune"]
+FOLDS = ["default-b1-tune", "default-b2-tune", "default-b3-tune", "default-b4-tune"]
 ALWAYS = {"tune-default": EVAL / "tune-default.jsonl", "notes-dev": DEV}
 HELDOUT = EVAL / "heldout-default.jsonl"
 WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0]
@@ -120,7 +121,7 @@ def loso(ladder: Ladder, sets: dict[str, list[LabelledNote]], heldout: list[Labe
         rr.fusion_weight = FUSION_W
         matcher.reranker = rr
         row(f"held-out, w={FUSION_W}", matcher, heldout)
-    print("== mean over the three folds (top-1 / top-3) ==")
+    print(f"== mean over the {len(FOLDS)} folds (top-1 / top-3) ==")
     for label, (t1, t3) in totals.items():
         print(f"  {label:24} {t1:.3f} / {t3:.3f}")
 
