@@ -1,10 +1,11 @@
 """Kills real ``feedback-writer`` processes mid-write and checks the workspace each time.
 
-Run: python bench/kill_soak.py [--rounds 30] [--notes 3000] [--seed 1] [--keep]
+Run: python bench/kill_soak.py [--rounds 30] [--notes 5000] [--seed 1] [--keep]
 
 Each round starts one command on a shared workspace (a first open that migrates, a notes
 import of a few thousand notes, ``map -p``, ``review`` applied by an $EDITOR script,
-``export``), SIGKILLs it after a random delay (0.3 to 1.1 times its usual duration), then checks:
+``export``), SIGKILLs it after a random delay (between the time a read-only command
+takes, so the workspace is open, and the command's usual duration), then checks:
 ``PRAGMA integrity_check`` is ok; the migrations table is complete (or absent: nothing
 was migrated); each import is all or nothing (notes per import file: 0 or all); the
 mapping of the mapped person is as a full run leaves it; no section is half-applied
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,6 +178,31 @@ class Tally:
     held: int = 0
     finished: int = 0  # the command ended before the kill
     problems: list[str] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)  # what state a kill left
+
+
+def outcome(op: str, db_path: Path, args: list[str], export_mtime: int | None) -> str:
+    """Where a kill landed, as seen in the workspace (before, or after, the write)."""
+    if op == "export":
+        export = Path(args[args.index("-o") + 1])
+        now = export.stat().st_mtime_ns if export.exists() else None
+        return "file untouched" if now == export_mtime else "file replaced"
+    if op == "map":
+        return "as before (map is deterministic)"
+    if not db_path.exists():
+        return "no database yet"
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if op == "first open":
+            return "migrated" if "_migrations" in tables else "empty database"
+        if op == "notes import":
+            (n,) = db.execute("SELECT count(*) FROM notes WHERE source_file = ?", (args[-1],))
+            return "none stored" if n[0] == 0 else "all stored"
+        (n,) = db.execute(
+            "SELECT count(*) FROM section_versions v JOIN sections s ON s.id = v.section_id "
+            "WHERE v.kind = 'human' AND s.draft_id = (SELECT max(id) FROM drafts)"
+        )
+        return "not applied" if n[0] == 0 else "applied"
 
 
 def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], None]) -> bool:
@@ -211,13 +238,19 @@ def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], No
         expect.mapping_rows = rows[0]
     if problems := check(db_path, expect, export_file):
         raise SystemExit(f"the workspace is wrong before any kill: {problems}")
-    out("durations (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timing.items()))
+    # The earliest a command can write: the time a read-only command takes (opening the
+    # workspace) or, before any workspace, the bare start; kills land after it.
+    ready = min(run(["people", "list"], env) for _ in range(3))
+    bare = min(run(["--version"], env) for _ in range(3))
+    start = {op: bare if op == "first open" else ready for op in timing}
+    out("durations (s): " + ", ".join(f"{k} {v:.2f}" for k, v in timing.items()))
+    out(f"read-only command {ready:.2f} s, bare start {bare:.2f} s")
 
     ops = ["notes import", "map", "review", "export", "first open"]
     tallies = {op: Tally() for op in ops}
     for i in range(rounds):
         op = ops[i % len(ops)]
-        delay = rng.uniform(0.3 * timing[op], 1.1 * timing[op])
+        delay = rng.uniform(0.9 * start[op], max(timing[op], start[op]))
         target_home, target_env, target_db = home, env, db_path
         if op == "notes import":
             source = notes_file(work / f"import-{i + 1}.md", notes, f"import-{i + 1}")
@@ -237,6 +270,7 @@ def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], No
             target_db = database(target_home)
             args = ["people", "set", "Fresh", "--level", "mid"]
         tally = tallies[op]
+        mtime = export_file.stat().st_mtime_ns if export_file.exists() else None
         if not run_and_kill(args, target_env, delay):
             tally.finished += 1
             if op == "review":  # the export reference follows the latest reviewed draft
@@ -244,7 +278,10 @@ def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], No
                 expect.export_text = export_file.read_text(encoding="utf-8")
             continue
         tally.kills += 1
-        problems = check(target_db, expect, export_file if op == "export" else None)
+        expected = Expect() if op == "first open" else expect  # a fresh workspace
+        problems = check(target_db, expected, export_file if op == "export" else None)
+        landed = outcome(op, target_db, args, mtime)
+        tally.outcomes[landed] += 1
         if op == "review":
             # A killed review left the new draft unreviewed: the export reference is the
             # old draft's, so review the new one fully now and take its export.
@@ -256,16 +293,17 @@ def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], No
         else:
             tally.held += 1
         verdict = "BROKE" if problems else "held"
-        out(f"round {i + 1:3d}  {op:<13} killed at {delay:5.2f} s  {verdict}")
+        out(f"round {i + 1:3d}  {op:<13} killed at {delay:5.2f} s  {verdict}  ({landed})")
 
     out("")
-    out("| operation | kills | held | ended before the kill |")
-    out("| --- | --- | --- | --- |")
+    out("| operation | kills | held | ended before the kill | state the kills left |")
+    out("| --- | --- | --- | --- | --- |")
     for op, t in tallies.items():
-        out(f"| {op} | {t.kills} | {t.held} | {t.finished} |")
+        states = ", ".join(f"{n} {what}" for what, n in t.outcomes.most_common())
+        out(f"| {op} | {t.kills} | {t.held} | {t.finished} | {states} |")
     total = sum(t.kills for t in tallies.values())
     held = sum(t.held for t in tallies.values())
-    out(f"| all | {total} | {held} | {sum(t.finished for t in tallies.values())} |")
+    out(f"| all | {total} | {held} | {sum(t.finished for t in tallies.values())} | |")
     for op, t in tallies.items():
         for p in t.problems:
             out(f"{op}: {p}")
@@ -275,7 +313,7 @@ def soak(rounds: int, notes: int, seed: int, work: Path, out: Callable[[str], No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--notes", type=int, default=3000, help="Notes per import file.")
+    parser.add_argument("--notes", type=int, default=5000, help="Notes per import file.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the work folder.")
     args = parser.parse_args()
