@@ -53,8 +53,8 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
 
 @click.command("draft")
 @person_option
-@click.option("--level", help="Current level (saved for the person).")
-@click.option("--target", help="Target level (saved for the person).")
+@click.option("--level", help="Current level, slug or name in any case (saved for the person).")
+@click.option("--target", help="Target level, slug or name in any case (saved for the person).")
 @click.option("--mode", type=click.Choice(["manager", "self"]), help="manager or self review.")
 @click.option("--model", help="litellm model string; unset: the offline drafter.")
 @click.option("--since", callback=_date, help="Window start (YYYY-MM-DD).")
@@ -128,6 +128,11 @@ def draft(
     if draft_id is not None or force:
         raise click.UsageError("--draft and --force go with --section KEY")
 
+    from feedback_writer.cli.people_cmd import level_slug
+
+    # As `people set`: a level's slug or name, in any case ("Mid", "SENIOR").
+    level = level_slug(ctx.ladder, level) if level else None
+    target = level_slug(ctx.ladder, target) if target else None
     common: dict[str, Any] = {
         "level": level, "target": target, "mode": mode, "since": since, "until": until,
         "exclude": exclude, "threshold": threshold, "include_undated": include_undated,
