@@ -24,7 +24,7 @@ from tests.unit.review.review_fixtures import MODEL_TEXTS, PERSON, Workspace
 
 MINE = "Rewritten by me, in my own words: {key} after the payments migration."
 
-HOOK = '''
+HOOK = """
 import os, time
 _at = os.environ.get("FW_TEST_HOLD_AT")
 if _at:
@@ -39,7 +39,7 @@ if _at:
             time.sleep(120)
         return _real(*args, **kwargs)
     DraftStore._add_version = staticmethod(_held)
-'''
+"""
 
 
 def review_file(ws: Workspace, tmp_path: Path) -> Path:
@@ -104,7 +104,7 @@ def test_sigkill_inside_the_apply_leaves_none_then_a_rerun_applies_all(
     assert texts() == before  # none of it
 
     rerun = apply(ws, path, {k: v for k, v in env.items() if not k.startswith("FW_TEST_")})
-    out, err = rerun.communicate(timeout=240)
+    _, err = rerun.communicate(timeout=240)
     assert rerun.returncode == 0, err
     after = {k: (MINE.format(key=k), 2, 2) for k in MODEL_TEXTS}
     assert texts() == after  # all of it
