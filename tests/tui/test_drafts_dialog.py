@@ -101,6 +101,7 @@ async def test_new_draft_question_names_what_the_old_draft_keeps(seeded: AppCont
         assert isinstance(dialog, ConfirmDialog)
         assert f"Draft {older} keeps your edits to 1 section(s) (Summary)" in dialog.question
         assert "open it again with d" in dialog.question
+        assert dialog.query_one(Label).size.height >= 2  # wrapped, not cut at the edge
         await pilot.press("y")
         await wait_for_workers(pilot)
         screen = app.screen

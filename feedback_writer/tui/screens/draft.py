@@ -346,11 +346,11 @@ class DraftScreen(MainScreen):
             return
         old = self.draft.id if self.draft else ""
         question = (
-            f"A new draft starts again from the model's text. Draft {old} keeps your edits "
-            f"to {len(edited)} section(s) ({', '.join(edited[:3])}); open it again with d. "
-            "Generate a new draft?"
+            f"Draft {old} keeps your edits to {len(edited)} section(s) "
+            f"({', '.join(edited[:3])}); open it again with d. A new draft starts again "
+            "from the model's text. Generate a new draft?"
         )
-        self._confirm(question, lambda: self.generation.start(person))
+        self._confirm(question, lambda: self.generation.start(person), yes="New draft")
 
     def action_regenerate(self) -> None:
         section = self._section()
@@ -391,7 +391,7 @@ class DraftScreen(MainScreen):
             section.model_text.strip()
         )
 
-    def _confirm(self, question: str, then: Callable[[], None]) -> None:
+    def _confirm(self, question: str, then: Callable[[], None], yes: str = "Replace") -> None:
         """Ask before human text is thrown away; "no" changes nothing."""
         from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 
@@ -400,7 +400,7 @@ class DraftScreen(MainScreen):
                 then()
 
         self.app.push_screen(
-            ConfirmDialog(question, yes="Replace", no="Keep my text", safe_default=True),
+            ConfirmDialog(question, yes=yes, no="Keep my text", safe_default=True),
             answered,
         )
 
