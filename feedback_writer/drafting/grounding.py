@@ -1,7 +1,11 @@
 """Provides the grounding check: every citation in a draft must point at real data.
 
 A point must cite at least one note of the review window and at least one ladder
-expectation; a guidance item must cite expectations. :func:`grounding_problems` lists what
+expectation; a guidance item must cite expectations. Citations live only in the structured
+fields (``note_ids``, ``expectation_ids``); citation-like text a model writes in its prose
+(``[n9999; x.y.z]`` in a summary, a point, a justification) is checked like a citation: an
+unknown id there is a problem too, and what is still unknown after repair is removed from
+the prose with a warning. :func:`grounding_problems` lists what
 is wrong (the text of a repair turn, naming the unknown ids); :func:`enforce_grounding`
 removes what cannot stand and says so in warnings. Both hold whatever a model writes, and
 the offline drafter's output goes through the same gate.
@@ -10,7 +14,8 @@ the offline drafter's output goes through the same gate.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from typing import Any
 
 from feedback_writer.drafting.model import (
     CompetencyFeedback,
@@ -20,19 +25,79 @@ from feedback_writer.drafting.model import (
     Point,
 )
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.notes.quoting import CITATION_LIKE, ID_LIKE, neutralise_citations
 
-# A bracket holding anything id-like (n12, or three dot-separated slugs): what a draft's
-# citation looks like (the grammar is review.citations; this is deliberately wider).
-_CITATION_LIKE = re.compile(
-    r"\[([^\[\]\n]*\b(?:n\d+|[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*)\b"
-    r"[^\[\]\n]*)\]"
-)
+__all__ = ["enforce_grounding", "grounding_problems", "neutralise_citations"]
+
+_PROSE_KEYS = ("summary", "text", "justification")
+_STRIPPABLE = re.compile(rf"[ \t]*{CITATION_LIKE.pattern}")
 
 
-def neutralise_citations(text: str) -> str:
-    """Quoted note text with its citation-like brackets made visibly different
-    (``[n9; a.b.c]`` becomes ``⟦n9; a.b.c⟧``), so a note can never pass for a citation."""
-    return _CITATION_LIKE.sub(r"⟦\1⟧", text)
+def _prose(value: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(where, holder, key) of every prose string in a dumped draft."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else key
+            if key in _PROSE_KEYS and isinstance(item, str):
+                yield here, value, key
+            else:
+                yield from _prose(item, here)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _prose(item, f"{path}[{i}]")
+
+
+def _unknown_in(
+    inside: str, ladder: Ladder, note_ids: Collection[str]
+) -> tuple[list[str], list[str]]:
+    """(unknown note ids, unknown expectation ids) of one citation-like bracket's inside."""
+    ids = list(dict.fromkeys(ID_LIKE.findall(inside)))
+    notes = [i for i in ids if "." not in i]
+    bad_notes = [n for n in notes if n not in note_ids]
+    bad_exps = [e for e in ids if e not in notes and not ladder.has_expectation(e)]
+    return bad_notes, bad_exps
+
+
+def prose_problems(draft: Draft, ladder: Ladder, note_ids: Collection[str]) -> list[str]:
+    """Unknown ids in citation-like text of the prose, one line per field and kind."""
+    out: list[str] = []
+    rule = "ids belong in note_ids/expectation_ids, not in the text"
+    for where, holder, key in _prose(draft.model_dump()):
+        bad_notes: list[str] = []
+        bad_exps: list[str] = []
+        for m in CITATION_LIKE.finditer(holder[key]):
+            notes, exps = _unknown_in(m.group(1), ladder, note_ids)
+            bad_notes += notes
+            bad_exps += exps
+        if bad_notes:
+            ids = ", ".join(dict.fromkeys(bad_notes))
+            out.append(f"{where}: unknown note id(s) {ids} (in the prose; {rule})")
+        if bad_exps:
+            ids = ", ".join(dict.fromkeys(bad_exps))
+            out.append(f"{where}: unknown expectation id(s) {ids} (in the prose; {rule})")
+    return out
+
+
+def strip_prose_citations(
+    draft: Draft, ladder: Ladder, note_ids: Collection[str]
+) -> tuple[Draft, list[str]]:
+    """``draft`` without the citation-like brackets of its prose that hold an unknown id."""
+    data = draft.model_dump()
+    warnings: list[str] = []
+    for where, holder, key in list(_prose(data)):
+
+        def drop(m: re.Match[str], where: str = where) -> str:
+            notes, exps = _unknown_in(m.group(1), ladder, note_ids)
+            if not notes and not exps:
+                return m.group(0)
+            warnings.append(
+                f"{where}: removed '{m.group(0).strip()}' from the prose "
+                f"(unknown id(s) {', '.join([*notes, *exps])})"
+            )
+            return ""
+
+        holder[key] = _STRIPPABLE.sub(drop, holder[key])
+    return (Draft.model_validate(data), warnings) if warnings else (draft, [])
 
 
 def _point_problems(
@@ -59,7 +124,7 @@ def _point_problems(
 
 def grounding_problems(draft: Draft, ladder: Ladder, note_ids: Collection[str]) -> list[str]:
     """Every citation problem of ``draft``, one line each; empty when it is grounded."""
-    problems: list[str] = []
+    problems = prose_problems(draft, ladder, note_ids)
     known = {c.slug for c in ladder.competencies}
     for i, comp in enumerate(draft.competencies):
         base = f"competencies[{i}]"
@@ -113,8 +178,9 @@ def _short(text: str, width: int = 60) -> str:
 def enforce_grounding(
     draft: Draft, ladder: Ladder, note_ids: Collection[str]
 ) -> tuple[Draft, list[str]]:
-    """``draft`` with unknown citations removed and uncited items dropped, plus warnings."""
-    warnings: list[str] = []
+    """``draft`` with unknown citations removed (from the structure and from citation-like
+    text in the prose) and uncited items dropped, plus warnings."""
+    draft, warnings = strip_prose_citations(draft, ladder, note_ids)
     known = {c.slug for c in ladder.competencies}
     comps: list[CompetencyFeedback] = []
     seen: set[str] = set()

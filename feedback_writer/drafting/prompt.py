@@ -7,7 +7,9 @@ the guidance level's (next or target), plus every other expectation a note is ma
 by slug only. Notes: the window's notes, one line each, with each mapping's polarity
 (``for``/``against``) and ``(unconfirmed)`` on a suggestion nobody confirmed. When the
 notes do not fit the model's context they are condensed in chunks first (one
-``complete_text`` call per chunk), keeping every note id.
+``complete_text`` call per chunk), keeping every note id. Note text (and condensed note
+text) goes into a prompt only through :func:`neutralise_citations`: a ``[n9; a.b.c]`` a note
+holds reaches the model as ``⟦n9; a.b.c⟧``, never as a citation.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from feedback_writer.drafting.base import DraftRequest
 from feedback_writer.notes.model import AuthorKind, Note
+from feedback_writer.notes.quoting import neutralise_citations
 from feedback_writer.prompting.pseudonym import Pseudonymiser, names_to_hide
 from feedback_writer.prompting.templates import PromptTemplates
 
@@ -54,7 +57,8 @@ def _level_view(request: DraftRequest, slug: str | None) -> dict[str, str] | Non
 
 
 def note_view(note: Note, request: DraftRequest) -> dict[str, Any]:
-    """What a template sees of a note (its text is fenced by the template)."""
+    """What a template sees of a note (its text is fenced by the template and its
+    citation-like brackets neutralised)."""
     maps = request.evidence.get(note.id, ())
     polarity = {m.polarity for m in maps}
     mapped = [
@@ -66,7 +70,7 @@ def note_view(note: Note, request: DraftRequest) -> dict[str, Any]:
         "date": note.date.isoformat() if note.date else None,
         "author_kind": note.author_kind.value,
         "author": note.author_name,
-        "text": note.text,
+        "text": neutralise_citations(note.text),
         "expectation_ids": [m.expectation_id for m in maps],
         "polarity": "mixed" if len(polarity) > 1 else (polarity.pop() if polarity else None),
         "maps": mapped,
@@ -193,14 +197,16 @@ def _chunks(items: Sequence[dict[str, Any]], budget: int) -> list[list[dict[str,
 
 def parse_condensed(text: str, chunk: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Condensed lines ``n12: ...`` mapped back to the chunk's notes; a note the model
-    skipped keeps its first 200 characters, so no id is lost."""
+    skipped keeps its first 200 characters, so no id is lost. The condensed text is
+    quoted note text too: its citation-like brackets are neutralised."""
     by_id = {v["id"]: v for v in chunk}
     got: dict[str, str] = {}
     for line in text.splitlines():
         head, sep, rest = line.strip().lstrip("-* ").partition(":")
         if sep and head.strip() in by_id and rest.strip():
-            got[head.strip()] = rest.strip()
-    return [{**v, "text": got.get(v["id"], " ".join(v["text"].split())[:200])} for v in chunk]
+            got[head.strip()] = neutralise_citations(rest.strip())
+    kept = {v["id"]: neutralise_citations(" ".join(v["text"].split())[:200]) for v in chunk}
+    return [{**v, "text": got.get(v["id"], kept[v["id"]])} for v in chunk]
 
 
 def condense_notes(

@@ -5,12 +5,27 @@ A draft cites its evidence as ``[n12; reliability.mid.improves-runbooks]`` (see
 digits) and expectation ids (three dot-separated slugs: competency, level, expectation),
 separated by ``;`` (a human may type ``,``). A human may also cite an id bare in prose.
 Ids found here are only candidates: callers check them against the workspace and the
-ladder, since ordinary prose can match too.
+ladder, since ordinary prose can match too. Quoted note text never holds a citation:
+:func:`neutralise_citations` (from :mod:`feedback_writer.notes.quoting`, so that drafting
+can use the same function) turns its citation-like brackets into ``⟦…⟧``.
 """
 
 from __future__ import annotations
 
 import re
+
+from feedback_writer.notes.quoting import neutralise_citations
+
+__all__ = [
+    "CITATION",
+    "EXPECTATION_REF",
+    "NOTE_REF",
+    "cited_ids",
+    "neutralise_citations",
+    "parse_citations",
+    "split_ids",
+    "strip_citations",
+]
 
 NOTE_ID = r"n\d+"
 _SLUG = r"[a-z0-9][a-z0-9-]*"

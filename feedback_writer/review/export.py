@@ -21,6 +21,7 @@ from typing import Any
 
 from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
+from feedback_writer.notes.quoting import neutralise_citations
 from feedback_writer.review.authorship import DEFAULT_MIN_EDIT
 from feedback_writer.review.citations import cited_ids
 from feedback_writer.review.clean import Sources, check_style, clean_text, footnotes_block
@@ -101,7 +102,7 @@ def cited_notes(
         out.append(
             {
                 "id": note.id,
-                "text": note.text,
+                "text": neutralise_citations(note.text),
                 "date": note.date.isoformat() if note.date else None,
                 "source": note.source_label,
                 "author_kind": note.author_kind.value,

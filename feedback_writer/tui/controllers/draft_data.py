@@ -23,15 +23,19 @@ class DraftView:
     status: str = ""
 
 
-def load_view(ctx: AppContext, person: str) -> DraftView:
-    """The latest draft of ``person``, its sections and their gate states."""
+def load_view(ctx: AppContext, person: str, draft_id: int | None = None) -> DraftView:
+    """Draft ``draft_id`` of ``person`` (the latest when None or not theirs), its sections
+    and their gate states."""
     from feedback_writer.errors import NotFoundError
     from feedback_writer.review.gate import gate_status
 
     try:
-        draft = ctx.repo.latest_draft(person)
+        latest = draft = ctx.repo.latest_draft(person)
     except NotFoundError:
         return DraftView(None)
+    if draft_id is not None and draft_id != latest.id:
+        chosen = next((d for d in ctx.repo.drafts_for(person) if d.id == draft_id), None)
+        draft = chosen or latest
     sections = ctx.repo.sections(draft.id)
     status = gate_status(ctx.repo, draft.id, ctx.settings.export_policy, ctx.settings.min_edit)
     done = len(status.edited) + (len(status.approved) if status.policy == "review" else 0)
@@ -40,6 +44,8 @@ def load_view(ctx: AppContext, person: str) -> DraftView:
         f"draft {draft.id} by {who} · {done}/{len(sections)} sections "
         f"reviewed · policy '{status.policy}'" + usage_text(draft)
     )
+    if draft.id != latest.id:
+        line += f" · older draft (latest: {latest.id})"
     return DraftView(draft, sections, dict(status.states), line)
 
 

@@ -24,6 +24,7 @@ class ConfirmDialog(ModalScreen[bool]):
         width: 60; max-width: 95%; height: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
+    ConfirmDialog > Vertical > Label { width: 100%; }
     ConfirmDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 1; }
     """

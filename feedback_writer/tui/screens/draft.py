@@ -50,7 +50,7 @@ _STATE = {
 
 
 class DraftScreen(MainScreen):
-    """The latest draft's sections; g generates a new draft."""
+    """A draft's sections (the latest, or one picked with d); g generates a new draft."""
 
     MODE = "draft"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,6 +60,7 @@ class DraftScreen(MainScreen):
         Binding("v", "diff", "Diff"),
         Binding("p", "approve", "Approve"),
         Binding("r", "regenerate", "Regen section"),
+        Binding("d", "drafts", "Drafts"),
     ]
     DEFAULT_CSS = """
     DraftScreen #sections { width: 24; height: 1fr; }
@@ -78,6 +79,7 @@ class DraftScreen(MainScreen):
         self.generation = GenerationController(self)
         self._reopen: str | None = None  # the section to open once the draft is loaded
         self._announce: int | None = None  # the new draft whose warnings to show on load
+        self._chosen: tuple[str, int] | None = None  # (person, draft) opened with d
 
     @property
     def generating(self) -> bool:
@@ -132,8 +134,9 @@ class DraftScreen(MainScreen):
 
         from feedback_writer.tui.controllers.draft_data import load_view
 
+        chosen = self._chosen[1] if self._chosen and self._chosen[0] == person else None
         try:
-            view = load_view(self.ctx, person)
+            view = load_view(self.ctx, person, chosen)
         except Exception as exc:
             self.fail("Loading the draft", exc)
             return
@@ -341,13 +344,13 @@ class DraftScreen(MainScreen):
         if not edited:
             self.generation.start(person)
             return
+        old = self.draft.id if self.draft else ""
         question = (
-            f"Draft {self.draft.id if self.draft else ''} has your edits in "
-            f"{len(edited)} section(s) ({', '.join(edited[:3])}). A new draft starts again "
-            "from the model's text (this draft is kept, but no longer the one shown). "
-            "Generate a new draft?"
+            f"Draft {old} keeps your edits to {len(edited)} section(s) "
+            f"({', '.join(edited[:3])}); open it again with d. A new draft starts again "
+            "from the model's text. Generate a new draft?"
         )
-        self._confirm(question, lambda: self.generation.start(person))
+        self._confirm(question, lambda: self.generation.start(person), yes="New draft")
 
     def action_regenerate(self) -> None:
         section = self._section()
@@ -364,6 +367,23 @@ class DraftScreen(MainScreen):
         )
         self._confirm(question, lambda: self.generation.start(person, target))
 
+    def action_drafts(self) -> None:
+        """List the person's drafts; the one picked is shown (until another is made)."""
+        from feedback_writer.tui.dialogs.drafts import DraftsDialog
+
+        if self.person is None or self.generating:
+            return
+        self._editor.flush()
+        person = self.person
+
+        def picked(draft_id: int | None) -> None:
+            if draft_id is not None and person == self.person:
+                self._chosen = (person, draft_id)
+                self._load(person)
+
+        current = self.draft.id if self.draft else None
+        self.app.push_screen(DraftsDialog(self.ctx, person, current), picked)
+
     def _edited(self, section: SectionRecord) -> bool:
         """The human changed this section's text (saved, or still in the editor)."""
         text = self._text if section.key == self._key else section.human_text
@@ -371,7 +391,7 @@ class DraftScreen(MainScreen):
             section.model_text.strip()
         )
 
-    def _confirm(self, question: str, then: Callable[[], None]) -> None:
+    def _confirm(self, question: str, then: Callable[[], None], yes: str = "Replace") -> None:
         """Ask before human text is thrown away; "no" changes nothing."""
         from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 
@@ -380,7 +400,7 @@ class DraftScreen(MainScreen):
                 then()
 
         self.app.push_screen(
-            ConfirmDialog(question, yes="Replace", no="Keep my text", safe_default=True),
+            ConfirmDialog(question, yes=yes, no="Keep my text", safe_default=True),
             answered,
         )
 
@@ -410,6 +430,8 @@ class DraftScreen(MainScreen):
         if self.draft is not None and message.draft_id == self.draft.id:
             self._reopen = self._key  # regenerated: show the new text of the same section
         self._key = None
+        if self.person is not None:  # show the draft just made (or regenerated)
+            self._chosen = (self.person, message.draft_id)
         self._announce = message.draft_id
         self._refresh()
         self.notify(
