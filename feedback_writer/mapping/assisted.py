@@ -35,6 +35,7 @@ from feedback_writer.errors import (
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping.matcher import Match, Matcher
 from feedback_writer.mapping.results import NoteMapping
+from feedback_writer.notes.quoting import neutralise_citations
 
 if TYPE_CHECKING:
     from feedback_writer.config import Settings
@@ -200,7 +201,7 @@ def plan_mapping(
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         notes = [
-            PromptNote(f"N{j + 1}", hide.apply(text), cands)
+            PromptNote(f"N{j + 1}", neutralise_citations(hide.apply(text)), cands)
             for j, (text, cands) in enumerate(batch)
         ]
         batches.append(build_messages(ladder, notes, top_k, templates, hide))
@@ -325,7 +326,7 @@ def _ask(
 
     keys = [f"N{j + 1}" for j in range(len(batch))]
     prompt_notes = [
-        PromptNote(key, hide.apply(results[i].text), cands)
+        PromptNote(key, neutralise_citations(hide.apply(results[i].text)), cands)
         for key, (i, cands) in zip(keys, batch, strict=True)
     ]
     repairs = 0

@@ -317,3 +317,17 @@ def test_answer_schema_is_strict_compatible() -> None:
     from feedback_writer.llm.schema import strict_json_schema, strict_schema_problems
 
     assert strict_schema_problems(strict_json_schema(MappingAnswer)) == []
+
+
+def test_assisted_prompt_neutralises_citation_like_note_text(
+    ana, tiny_ladder, router: respx.MockRouter, gateway
+) -> None:
+    """A note quoting a citation reaches the mapping prompt visibly different (⟦..⟧)."""
+    from feedback_writer.notes.model import ParsedNote
+
+    ana.add_note("Ana", ParsedNote(text="Quoted [n999; ops.l2.leads-incidents] in the wiki"))
+    route = router.post(OPENAI_URL).mock(side_effect=_answering(_good))
+    service.suggest(ana, tiny_ladder, "Ana", gateway=gateway(), names=[])
+    sent = json.dumps(_request(route.calls[0])["messages"], ensure_ascii=False)
+    assert "[n999; ops.l2.leads-incidents]" not in sent
+    assert "⟦n999; ops.l2.leads-incidents⟧" in sent
