@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, TextArea
+from textual.widgets import DataTable, OptionList, TextArea
 
 from feedback_writer.context import AppContext
 from feedback_writer.review.export import Finding
@@ -88,3 +88,26 @@ def test_locate_and_replacement() -> None:
     assert locate("gone", f) is None
     assert replacement(f) == "firm"
     assert replacement(Finding("s", "m", suggestion="Use neutral words.")) is None
+
+
+async def test_notes_screen_shows_the_follow_up_question(seeded: AppContext) -> None:
+    from feedback_writer.notes.model import ParsedNote
+    from feedback_writer.quality import followup_question
+
+    vague = "Great job this quarter."
+    note_id = seeded.repo.add_note("Ana", ParsedNote(text=vague)).id
+    specific = seeded.repo.list_notes("Ana")[0]  # "Led the incident review ..."
+    assert followup_question(specific.text) is None
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await wait_for_workers(pilot)
+        table = app.screen.query_one("#notes-table", DataTable)
+        box = app.screen.query_one("#note-followup")
+        table.move_cursor(row=table.get_row_index(note_id))
+        await pilot.pause()
+        assert box.display
+        assert str(box.render()) == f"? {followup_question(vague)}"
+        table.move_cursor(row=table.get_row_index(specific.id))
+        await pilot.pause()
+        assert not box.display
