@@ -177,10 +177,15 @@ def import_(
 @common_options
 @app
 def list_(ctx: AppContext, person: str, fmt: str) -> None:
-    """List a person's notes, oldest first."""
+    """List a person's notes, oldest first; a vague note gets a follow-up question under it
+    (what situation, behaviour or outcome it lacks; JSON: "followup", else null)."""
+    from feedback_writer.quality import followup_for_notes
+
     items = ctx.repo.list_notes(person)
+    questions = followup_for_notes(items, ctx.settings.quality_rules_dir)
     if fmt == "json":
-        click.echo(json.dumps([n.model_dump(mode="json") for n in items], indent=2))
+        data = [{**n.model_dump(mode="json"), "followup": questions.get(n.id)} for n in items]
+        click.echo(json.dumps(data, indent=2))
         return
     if not items:
         click.echo(f"no notes for {person} yet")
@@ -190,6 +195,8 @@ def list_(ctx: AppContext, person: str, fmt: str) -> None:
         who = f" [{n.author_kind.value}{': ' + n.author_name if n.author_name else ''}]"
         first = n.text.splitlines()[0]
         click.echo(f"{n.id:>5}  {when}  {first}{who if n.author_kind != 'manager' else ''}{flag}")
+        if n.id in questions:
+            click.echo(f"{'':>5}  {'':10}  ? {questions[n.id]}")
 
 
 @notes.command("rm")

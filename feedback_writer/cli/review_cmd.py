@@ -4,6 +4,7 @@ review rules in :mod:`feedback_writer.review` (the gate lives there, not here)."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.review.gate import GateStatus
+
+if TYPE_CHECKING:
+    from feedback_writer.review.export import Finding
 
 draft_option = click.option(
     "--draft", "draft_id", type=int, help="Draft id (default: the person's latest draft)."
@@ -43,6 +47,24 @@ def _echo_status(status: GateStatus) -> None:
             click.echo(f"  - {key}: {status.refusal(key)}")
 
 
+def _echo_findings(findings: list[Finding]) -> None:
+    """The quality findings grouped by section; suggestions only, never blocking."""
+    if not findings:
+        return
+    click.echo(f"quality findings (not blocking): {len(findings)}")
+    by_section: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_section.setdefault(f.section, []).append(f)
+    for key, items in by_section.items():
+        title = items[0].title or key
+        click.echo(f"  {title} ({key})" if title != key else f"  {key}")
+        for f in items:
+            span = " ".join(f.text.split())
+            click.echo(f"    - {f.category} “{span}”: {f.message}")
+            if f.suggestion:
+                click.echo(f"      suggestion: {f.suggestion}")
+
+
 @click.command()
 @person_option
 @draft_option
@@ -62,6 +84,7 @@ def review(
     <!-- fw:end KEY --> markers. Changed sections are saved as your edits; if a marker is
     removed or mangled nothing is applied and your file is kept in recovered/."""
     from feedback_writer.review.editor import review_in_editor
+    from feedback_writer.review.export import findings_for
     from feedback_writer.review.gate import gate_status
 
     did = _draft_id(ctx, person, draft_id)
@@ -80,6 +103,7 @@ def review(
     if not applied.changed and not applied.whitespace_only:
         click.echo("no section changed")
     _echo_status(gate_status(ctx.repo, did, ctx.settings.export_policy, ctx.settings.min_edit))
+    _echo_findings(findings_for(ctx.repo, ctx.ladder, did, ctx.settings.quality_rules_dir))
 
 
 @click.command()
@@ -163,8 +187,9 @@ def export(
     text = render_export(
         ctx.repo, ctx.ladder, did, fmt, policy=ctx.settings.export_policy,
         min_edit=ctx.settings.min_edit, citations=citations,
+        rules_dir=ctx.settings.quality_rules_dir,
     )  # fmt: skip
-    findings = findings_for(ctx.repo, ctx.ladder, did)
+    findings = findings_for(ctx.repo, ctx.ladder, did, ctx.settings.quality_rules_dir)
     if output == "-":
         click.echo(text, nl=False)
         if findings:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from feedback_writer.quality.engine import not_claim_spans
 from feedback_writer.quality.model import CheckContext, Finding
 from feedback_writer.quality.rules import RuleSet
 from feedback_writer.quality.text import compile_terms, sentences
@@ -55,12 +56,15 @@ def unsupported(rules: RuleSet, text: str, ctx: CheckContext) -> list[Finding]:
     skip = {w.casefold() for w in conf.get("not_names", [])}
     skip |= {w.casefold() for w in (ctx.person or "").split()}
     skip |= {w.casefold() for w in ctx.known_terms}
+    spared = not_claim_spans(rules, text)
     out: list[Finding] = []
     for pattern in (_NUMBER, _MONTH, _NAME):
         for m in pattern.finditer(text):
             word = m.group().strip("`").rstrip(".,")
             if word.casefold() in skip or any(f.start <= m.start() < f.end for f in out):
                 continue
+            if any(a <= m.start() < b for a, b in spared):
+                continue  # a drafter's count of notes, not a claim
             if pattern is _NUMBER:
                 present = re.sub(r"[^\d.]", "", word).rstrip(".") in digits
             else:

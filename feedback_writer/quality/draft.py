@@ -111,6 +111,17 @@ def _known_terms(ladder: Ladder, notes: Iterable[Note]) -> tuple[str, ...]:
     return tuple(w for phrase in words for w in phrase.split())
 
 
+def _ladder_words(ladder: Ladder, text: str) -> tuple[str, ...]:
+    """Words of the ladder expectations ``text`` cites: quoted from the ladder (the outline's
+    "For Senior: Sets quality bar for AI-assisted output"), so no claim about the notes."""
+    ids = {p.strip() for m in CITATION.finditer(text) for p in re.split(r"[;,]", m.group(1))}
+    words: list[str] = []
+    for exp_id in sorted(ids):
+        if re.fullmatch(_EXPECTATION_ID, exp_id) and ladder.has_expectation(exp_id):
+            words += ladder.expectation(exp_id).text.split()
+    return tuple(w.strip(".,;:()\"'") for w in words)
+
+
 def section_contexts(
     repo: Repository, ladder: Ladder, draft_id: int
 ) -> tuple[DraftRecord, list[tuple[SectionRecord, str, CheckContext]]]:
@@ -144,6 +155,7 @@ def section_contexts(
             expectation_levels=tuple(_level_of(ladder, e) for e in expectations),
             calibration=rating,
             has_growth_point=growth,
+            known_terms=known + _ladder_words(ladder, texts[s.key]),
         )
         out.append((s, texts[s.key], ctx))
     return draft, out

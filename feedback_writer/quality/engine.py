@@ -84,6 +84,8 @@ class Matcher:
         if not rest:
             return False
         gap = self.text[tok.end : toks[i + 1].start] if i + 1 < len(toks) else ""
+        if re.search(r"[.!?]\s", gap) or re.search(r"[.!?]\s", self.text[tok.end : rest[0].start]):
+            return False  # the sentence ends here: the next word is no verb of this name
         if "," in gap and toks[i + 1].low in self.cls("second_person"):
             return False
         nxt = rest[0].low
@@ -222,6 +224,12 @@ def _mixed(rule: Rule, m: Matcher, text: str) -> list[Finding]:
     return [_finding(rule, text, *firsts[later])]
 
 
+def not_claim_spans(rules: RuleSet, text: str) -> list[tuple[int, int]]:
+    """The spans of lexicon class ``not_claims`` (a drafter's counts of notes): no claim."""
+    pattern = rules.patterns.get("not_claims")
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
 _QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{2,300}['\"’”](?!\w)")
 
 
@@ -233,6 +241,7 @@ def run_rules(
     sents = [s for s in sentences(text) if not _HEADING.fullmatch(s.text)]
     all_toks = tokens(text)
     quoted = list(_QUOTED.finditer(text))
+    spared = not_claim_spans(rules, text)
     out: list[Finding] = []
     for rule in rules.rules:
         c = rule.conditions
@@ -251,6 +260,8 @@ def run_rules(
                 start, end = sent.start + hit.start(), sent.start + hit.end()
                 if any(q.start() < start < q.end() for q in quoted):
                     continue  # quoted words are someone else's, not the reviewer's
+                if any(a <= start < b for a, b in spared):
+                    continue  # a drafter's count of notes, not a claim
                 if not _ok(rule, m, sent, start, end, mode):
                     continue
                 if c.get("span") == "sentence":

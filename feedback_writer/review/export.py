@@ -4,8 +4,8 @@ Markdown and text are paste-ready prose (no citation brackets, banner or markers
 :mod:`feedback_writer.review.clean`); the JSON export keeps every version and citation.
 
 Every export goes through the gate (:func:`review.gate.require_exportable`) first, so no
-caller can export a draft a human has not reviewed. Quality findings have a hook here,
-:func:`findings_for`, which returns nothing yet: no quality checker exists. Findings never
+caller can export a draft a human has not reviewed. Quality findings come from
+:func:`findings_for` (the quality checks of :mod:`feedback_writer.quality.draft`); they never
 block an export and are written beside it as ``FILE.findings.md`` only when there are some.
 """
 
@@ -36,26 +36,75 @@ EXPORT_SCHEMA = "feedback-writer.export/1"
 
 @dataclass(frozen=True)
 class Finding:
-    """A quality remark about an export (from a future quality checker); never blocking."""
+    """A quality remark about one section of an export; never blocking.
+
+    ``text`` is the span it is about (``start``/``end``: offsets into the section's current
+    text); ``section`` is the section key and ``title`` its heading.
+    """
 
     section: str
     message: str
+    category: str = ""
+    text: str = ""
+    suggestion: str = ""
+    title: str = ""
+    rule: str = ""
+    start: int = 0
+    end: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "rule": self.rule,
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
 
 
-def findings_for(repo: Repository, ladder: Ladder, draft_id: int) -> list[Finding]:
-    """Always an empty list for now: a placeholder, not a check.
+def findings_for(
+    repo: Repository, ladder: Ladder, draft_id: int, rules_dir: str | Path | None = None
+) -> list[Finding]:
+    """The quality findings of every section of the draft, in section order.
 
-    No quality checker exists yet, so nothing is ever found and an empty result says
-    nothing about the draft's quality. The callers (``export``, the TUI's Draft screen, the
-    JSON export's ``findings``) already show and write whatever this returns, so a checker
-    only has to fill this function in.
+    ``rules_dir`` is a company rules folder (callers pass ``settings.quality_rules_dir``).
+    Offsets index into each section's current text (the human's text).
     """
-    return []
+    from feedback_writer.quality.draft import draft_findings
+
+    return [
+        Finding(
+            section=sf.key,
+            message=sf.finding.message,
+            category=sf.finding.category,
+            text=sf.finding.text,
+            suggestion=sf.finding.suggestion,
+            title=sf.title,
+            rule=sf.finding.rule,
+            start=sf.finding.start,
+            end=sf.finding.end,
+        )
+        for sf in draft_findings(repo, ladder, draft_id, rules_dir=rules_dir)
+    ]
+
+
+def finding_line(f: Finding) -> str:
+    """One Markdown list item: section, category, the quoted span, message, suggestion."""
+    if not f.category:
+        return f"- **{f.section}**: {f.message}"
+    span = " ".join(f.text.split())
+    line = f"- **{f.section}** · {f.category} · “{span}”: {f.message}"
+    return line + (f" Suggestion: {f.suggestion}" if f.suggestion else "")
 
 
 def findings_report(findings: Sequence[Finding], export_name: str) -> str:
     lines = [f"# Quality findings for {export_name}", ""]
-    lines += [f"- **{f.section}**: {f.message}" for f in findings]
+    lines.append("Suggestions only: findings never block an export.")
+    lines.append("")
+    lines += [finding_line(f) for f in findings]
     return "\n".join(lines) + "\n"
 
 
@@ -139,7 +188,11 @@ def cited_expectations(
 
 
 def provenance(
-    repo: Repository, ladder: Ladder, draft_id: int, status: GateStatus
+    repo: Repository,
+    ladder: Ladder,
+    draft_id: int,
+    status: GateStatus,
+    rules_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """The JSON export: final text plus where every part of it came from."""
     draft = repo.get_draft(draft_id)
@@ -200,10 +253,7 @@ def provenance(
         "sections": out_sections,
         "cited_notes": cited_notes(repo, draft, sections),
         "cited_expectations": cited_expectations(ladder, draft, sections),
-        "findings": [
-            {"section": f.section, "message": f.message}
-            for f in findings_for(repo, ladder, draft_id)
-        ],
+        "findings": [f.as_dict() for f in findings_for(repo, ladder, draft_id, rules_dir)],
     }
 
 
@@ -275,12 +325,14 @@ def render_export(
     policy: str = "edit",
     min_edit: float = DEFAULT_MIN_EDIT,
     citations: str = "none",
+    rules_dir: str | Path | None = None,
 ) -> str:
     """The export text in ``fmt``; raises :class:`ExportBlocked` if the gate refuses.
 
     ``policy`` defaults to the strictest one; callers pass ``settings.export_policy``.
     ``citations`` (``none``, ``footnotes``, ``inline``) applies to md and txt; the JSON
-    export always carries the full provenance.
+    export always carries the full provenance (with the quality findings, checked with
+    the rules in ``rules_dir``, default the shipped ones).
     """
     check_style(citations)
     if fmt not in FORMATS:
@@ -289,7 +341,7 @@ def render_export(
     draft = repo.get_draft(draft_id)
     sections = repo.sections(draft_id)
     if fmt == "json":
-        return json.dumps(provenance(repo, ladder, draft_id, status), indent=2) + "\n"
+        return json.dumps(provenance(repo, ladder, draft_id, status, rules_dir), indent=2) + "\n"
     sources = Sources(repo, ladder, draft.person)
     if fmt == "txt":
         return render_text(draft, sections, citations, sources)

@@ -49,6 +49,16 @@ def _draft(ctx: AppContext, edit: str = "none") -> None:
         edit_section(ctx.repo, record.id, s.key, mine)
 
 
+def _draft_with_findings(ctx: AppContext) -> None:
+    """A draft whose summary a human rewrote with a trait word in it: findings to show."""
+    from feedback_writer.review.sections import edit_section
+
+    _draft(ctx)
+    draft = ctx.repo.latest_draft("Ana")
+    text = "Ana is abrasive in code reviews; next quarter she will ask questions first [n1]."
+    edit_section(ctx.repo, draft.id, "summary", text)
+
+
 def _keys(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
         await _settle(pilot)
@@ -67,6 +77,7 @@ CASES: dict[str, tuple[str | None, Callable[[AppContext], None], tuple[str, ...]
     "coverage": ("Ana", _accept_top, ("3", "g")),
     "draft": ("Ana", lambda ctx: _draft(ctx, "first"), ("4",)),
     "draft-diff": ("Ana", lambda ctx: _draft(ctx, "first"), ("4", "v")),
+    "draft-findings": ("Ana", _draft_with_findings, ("4",)),
     "export-refused": ("Ana", lambda ctx: _draft(ctx, "first"), ("5",)),
     "export-ready": ("Ana", lambda ctx: _draft(ctx, "all"), ("5",)),
     "settings": ("Ana", _accept_top, ("6",)),

@@ -1,16 +1,21 @@
 """Provides the Draft screen's reads: run in worker threads, never on the event loop.
 
 Plain functions over the app context (no Textual): the latest draft with its sections and
-gate states, the status line that sums them up, and the evidence text of one section.
+gate states, the status line that sums them up, the evidence text of one section and the
+quality findings of every section (shown in the findings panel, not the evidence).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from feedback_writer.context import AppContext
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.tui.widgets.section_view import cited_ids
+
+if TYPE_CHECKING:
+    from feedback_writer.review.export import Finding
 
 
 @dataclass
@@ -63,9 +68,8 @@ def usage_text(draft: DraftRecord) -> str:
 def evidence_text(
     ctx: AppContext, person: str, draft: DraftRecord, section: SectionRecord, human_text: str
 ) -> str:
-    """The notes and expectations the section cites, then the quality findings."""
+    """The notes and expectations the section cites, then the drafter's warnings."""
     from feedback_writer.errors import NotFoundError
-    from feedback_writer.review.export import findings_for
 
     lines: list[str] = []
     note_ids, exp_ids = cited_ids(section.model_text + "\n" + human_text)
@@ -87,12 +91,20 @@ def evidence_text(
     for exp_id in exps:
         e = ladder.expectation(exp_id)
         lines.append(f"· {e.text} ({e.competency}·{e.level})")
-    findings = [
-        f.message for f in findings_for(ctx.repo, ladder, draft.id) if f.section == section.key
-    ]
+    warnings: list[str] = []
     if section.key == "summary":  # the drafter's warnings are about the whole draft
-        findings += [str(w) for w in draft.meta.get("warnings", [])]
-    if findings:
-        lines.append("\nFindings:")
-        lines += [f"! {f}" for f in findings]
+        warnings += [str(w) for w in draft.meta.get("warnings", [])]
+    if warnings:
+        lines.append("\nWarnings:")
+        lines += [f"! {w}" for w in warnings]
     return "\n".join(lines) or "This section cites no notes."
+
+
+def findings_by_section(ctx: AppContext, draft_id: int) -> dict[str, list[Finding]]:
+    """Section key -> its quality findings (offsets into the section's stored text)."""
+    from feedback_writer.review.export import findings_for
+
+    out: dict[str, list[Finding]] = {}
+    for f in findings_for(ctx.repo, ctx.ladder, draft_id, ctx.settings.quality_rules_dir):
+        out.setdefault(f.section, []).append(f)
+    return out

@@ -6,9 +6,10 @@ For a question whose "yes" throws something away, ``safe_default=True`` puts the
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -57,3 +58,19 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+def ask_before_discarding(
+    app: App[Any], question: str, then: Callable[[], None], *, yes: str = "Replace",
+    still_ok: Callable[[], bool] = lambda: True,
+) -> None:  # fmt: skip
+    """Ask ``question`` with the focus on "Keep my text"; run ``then`` only on a yes (and
+    only if ``still_ok()`` then holds: the state may have moved on while the dialog was up)."""
+
+    def answered(confirmed: bool | None) -> None:
+        if confirmed and still_ok():
+            then()
+
+    app.push_screen(
+        ConfirmDialog(question, yes=yes, no="Keep my text", safe_default=True), answered
+    )

@@ -1,12 +1,10 @@
 """Provides the Draft screen: generate, then edit every section beside its evidence.
 
 The screen lays the parts out and routes messages between them. Generation (worker,
-progress, cancel) is :class:`GenerationController`; every database read (the draft, its
-sections and gate states; a section's evidence) runs in a thread worker whose result
-comes back as a message (``DraftLoaded``, ``EvidenceLoaded``), so moving the cursor never
-waits on SQLite. The editor is an :class:`AutosaveEditor`: each opened section gets a save
-function bound to it (``review.sections.edit_section``), so the gate sees every human
-edit, and a failed save is retried rather than lost.
+progress, cancel) is :class:`GenerationController`; every database read runs in a thread
+worker whose result comes back as a message (``DraftLoaded``, ``EvidenceLoaded``), so moving
+the cursor never waits on SQLite. The editor is an :class:`AutosaveEditor` bound to each
+opened section (``review.sections.edit_section``); ``f``: see :class:`FindingsPanel`.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ from feedback_writer.tui.screens.base import MainScreen
 from feedback_writer.tui.widgets.autosave import AutosaveEditor
 from feedback_writer.tui.widgets.draft.diff_panel import DiffPanel
 from feedback_writer.tui.widgets.draft.evidence_panel import EvidencePanel
+from feedback_writer.tui.widgets.draft.findings import FindingsPanel
 from feedback_writer.tui.widgets.draft.status_bar import DraftBar
 from feedback_writer.tui.widgets.stream_view import StreamView
 
@@ -61,6 +60,7 @@ class DraftScreen(MainScreen):
         Binding("p", "approve", "Approve"),
         Binding("r", "regenerate", "Regen section"),
         Binding("d", "drafts", "Drafts"),
+        Binding("f", "finding", "Fix finding"),
     ]
     DEFAULT_CSS = """
     DraftScreen #sections { width: 24; height: 1fr; }
@@ -68,6 +68,8 @@ class DraftScreen(MainScreen):
     DraftScreen #section-head { color: $text-muted; height: 1; padding: 0 1; }
     DraftScreen #section-text { height: 1fr; }
     DraftScreen #empty { padding: 1 2; color: $text-muted; }
+    DraftScreen #side-box { width: 30%; border-left: vkey $panel; }
+    DraftScreen #side-box EvidencePanel { width: 1fr; height: 1fr; border-left: none; }
     """
 
     def __init__(self) -> None:
@@ -110,7 +112,7 @@ class DraftScreen(MainScreen):
                 DiffPanel(id="diff-box"),
                 id="edit-box",
             ),
-            EvidencePanel(id="evidence-box"),
+            Vertical(EvidencePanel(id="evidence-box"), FindingsPanel(), id="side-box"),
             id="draft-main",
         )
         yield StreamView(id="stream")
@@ -168,6 +170,7 @@ class DraftScreen(MainScreen):
         self.query_one(DraftBar).status("" if self.generating else view.status)
         if draft is None:
             return
+        self.query_one(FindingsPanel).recheck(self.ctx, draft.id)  # worker, after each save
         table: DataTable[Any] = self.query_one("#sections", DataTable)
         same_rows = [r.value for r in table.rows] == [s.key for s in self._sections]
         if same_rows:  # only the states changed: leave the cursor where the user has it
@@ -230,6 +233,7 @@ class DraftScreen(MainScreen):
         self._key = section.key
         self._head(section)
         self._show_evidence(section)
+        self.query_one(FindingsPanel).show(section.key)
         if self.query_one(DiffPanel).display:
             self.query_one(DiffPanel).show(section.model_text, self._text)
 
@@ -301,6 +305,16 @@ class DraftScreen(MainScreen):
             self.query_one(DiffPanel).display = False
             self.query_one("#section-text").display = True
             self.query_one("#section-text").focus()
+
+    def action_finding(self) -> None:
+        """Apply the highlighted finding's direct replacement, else select its span."""
+        if self._key is not None:
+            self.action_edit()
+            self.notify(self.query_one(FindingsPanel).act(self._editor), timeout=6)
+
+    def on_findings_panel_highlighted(self, message: FindingsPanel.Highlighted) -> None:
+        if message.finding.section == self._key:
+            self.query_one(FindingsPanel).show_span(self._editor)
 
     def action_escape(self) -> None:
         if self.generating:
@@ -393,15 +407,10 @@ class DraftScreen(MainScreen):
 
     def _confirm(self, question: str, then: Callable[[], None], yes: str = "Replace") -> None:
         """Ask before human text is thrown away; "no" changes nothing."""
-        from feedback_writer.tui.dialogs.confirm import ConfirmDialog
+        from feedback_writer.tui.dialogs.confirm import ask_before_discarding
 
-        def answered(yes: bool | None) -> None:
-            if yes and not self.generating:
-                then()
-
-        self.app.push_screen(
-            ConfirmDialog(question, yes=yes, no="Keep my text", safe_default=True),
-            answered,
+        ask_before_discarding(
+            self.app, question, then, yes=yes, still_ok=lambda: not self.generating
         )
 
     def _refresh(self) -> None:

@@ -118,6 +118,7 @@ class NotesScreen(ProposedNotesScreen):
     NotesScreen #editor { width: 40; border-left: vkey $panel; padding: 0 1; }
     NotesScreen #note-date { margin-bottom: 0; }
     NotesScreen #note-text { height: 1fr; }
+    NotesScreen #note-followup { color: $warning; height: auto; max-height: 4; }
     NotesScreen #note-head, NotesScreen #save-status { color: $text-muted; height: 1; }
     NotesScreen #empty { padding: 1 2; color: $text-muted; }
     """
@@ -153,6 +154,7 @@ class NotesScreen(ProposedNotesScreen):
                 Label("new note", id="note-head"),
                 Input(placeholder="date YYYY-MM-DD (optional)", id="note-date"),
                 AutosaveEditor(id="note-text"),
+                Static("", id="note-followup", markup=False),
                 Label("", id="save-status"),
                 id="editor",
             ),
@@ -224,7 +226,18 @@ class NotesScreen(ProposedNotesScreen):
         self.query_one("#note-head", Label).update(head)
         self.query_one("#note-date", Input).value = target.date_raw
         self._status("")
+        self._followup(note.text if note else "")
         self.call_after_refresh(self._done_loading)
+
+    def _followup(self, text: str) -> None:
+        """The follow-up question for a vague note, under the editor (none: hidden)."""
+        from feedback_writer.quality import followup_question
+
+        rules = self.ctx.settings.quality_rules_dir
+        question = followup_question(text, rules) if text.strip() else None
+        box = self.query_one("#note-followup", Static)
+        box.update(f"? {question}" if question else "")
+        box.display = question is not None
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -263,6 +276,7 @@ class NotesScreen(ProposedNotesScreen):
     def on_editor_saved(self, message: EditorSaved) -> None:
         _, date_ok = self._target.date()
         self._status("saved" if date_ok else "saved; the date must look like 2026-03-14")
+        self._followup(self._editor.text)
         if self.is_attached and self.query("#notes-table"):
             self._refresh_row()
 

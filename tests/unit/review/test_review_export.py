@@ -80,7 +80,10 @@ def test_json_export_carries_provenance(reviewed: Workspace) -> None:
     exps = {e["id"]: e for e in data["cited_expectations"]}
     assert {RUNBOOKS, AI_PROMPTS} <= set(exps)
     assert exps[RUNBOOKS]["text"] == ws.ladder.expectation(RUNBOOKS).text
-    assert data["findings"] == []
+    # The human dropped peer-input's only citation: the real quality check says so.
+    assert [(f["section"], f["category"]) for f in data["findings"]] == [
+        ("peer-input", "unsupported")
+    ]
 
 
 def test_json_marks_an_approved_section_under_review_policy(ws: Workspace, keys: list[str]) -> None:
@@ -154,7 +157,8 @@ def test_cli_export_refused_then_allowed(ws: Workspace, keys: list[str], run_cli
     code, out, err = run_cli("export", "--person", PERSON, "-o", str(out_file))
     assert code == 0, err
     assert out_file.read_text().startswith(f"# Feedback for {PERSON}")
-    assert not Path(str(out_file) + ".findings.md").exists()
+    # peer-input cites no note now: reported beside the export, never blocking it
+    assert "**peer-input** · unsupported" in Path(str(out_file) + ".findings.md").read_text()
 
     code, _, err = run_cli("export", "--person", PERSON, "-o", str(out_file))
     assert code == 2 and "already exists" in err and "--force" in err

@@ -1,0 +1,45 @@
+"""``notes list`` shows the follow-up question under each vague note; JSON has "followup"."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from feedback_writer.cli import cli
+from feedback_writer.context import AppContext
+from feedback_writer.notes.model import ParsedNote
+from feedback_writer.quality import followup_question
+
+VAGUE = "Great job this quarter."
+SPECIFIC = "Led the incident review for the payments outage and wrote the postmortem"
+
+
+def _notes() -> tuple[str, str]:
+    repo = AppContext().repo
+    vague = repo.add_note("Ana", ParsedNote(text=VAGUE)).id
+    specific = repo.add_note("Ana", ParsedNote(text=SPECIFIC)).id
+    repo.close()
+    return vague, specific
+
+
+def test_text_lists_the_question_under_the_vague_note_only() -> None:
+    _notes()
+    question = followup_question(VAGUE)
+    assert question
+    result = CliRunner().invoke(cli, ["notes", "list", "-p", "Ana"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if VAGUE in line)
+    assert lines[at + 1].strip() == f"? {question}"
+    after = next(i for i, line in enumerate(lines) if SPECIFIC in line)
+    assert after == at + 2 and len(lines) == after + 1  # no question for a specific note
+
+
+def test_json_has_a_followup_key() -> None:
+    vague, specific = _notes()
+    result = CliRunner().invoke(cli, ["notes", "list", "-p", "Ana", "--format", "json"])
+    data = {n["id"]: n for n in json.loads(result.output)}
+    assert data[vague]["followup"] == followup_question(VAGUE)
+    assert data[specific]["followup"] is None
+    assert data[vague]["text"] == VAGUE  # the note's own fields are all still there
