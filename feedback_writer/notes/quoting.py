@@ -1,7 +1,7 @@
 """Provides the one way a note's text is quoted: citation-like brackets neutralised.
 
 A draft cites its evidence in brackets (``[n12; reliability.mid.improves-runbooks]``, see
-:mod:`feedback_writer.review.citations`). A note's own text could hold such a bracket, so
+:mod:`feedback_writer.citations`). A note's own text could hold such a bracket, so
 wherever a note is quoted (the offline drafter's excerpts, every model prompt, the JSON
 export's ``cited_notes``) the bracket becomes ``⟦…⟧``: visibly a quote, never a citation.
 It lives with the notes so that drafting and review, sibling layers, share this one
@@ -17,7 +17,7 @@ ID_LIKE = re.compile(r"\b(?:n\d+|[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.[a-z0-9
 
 CITATION_LIKE = re.compile(rf"\[([^\[\]\n]*{ID_LIKE.pattern}[^\[\]\n]*)\]")
 """A bracket holding anything id-like: what a citation looks like (the grammar of
-:mod:`feedback_writer.review.citations` is stricter; this is deliberately wider)."""
+:mod:`feedback_writer.citations` is stricter; this is deliberately wider)."""
 
 
 def neutralise_citations(text: str) -> str:

@@ -3,7 +3,7 @@ checks filled from the workspace: :func:`draft_findings`.
 
 Each section is checked in its current text (the human's text once edited, else the
 drafter's). Its cited notes come from the note ids in its text (bracketed citations or bare
-ids, as :mod:`feedback_writer.review.citations` reads them); the expectation levels count
+ids, as :mod:`feedback_writer.citations` reads them); the expectation levels count
 only expectations cited beside a note (evidence), not next-level guidance. The summary
 cites nothing itself: it is checked against every note the other sections cite.
 
@@ -14,27 +14,18 @@ and the cycle; nothing is re-read per section.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from feedback_writer.citations import CITATION, NOTE_REF, parse_citations
 from feedback_writer.errors import NotFoundError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.notes.model import Note
 from feedback_writer.quality.model import CheckContext, CitedNote, Finding, Mode
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.storage.repository import Repository
-
-# The citation grammar of review/citations.py (a higher layer, so not importable here);
-# tests/unit/quality/test_quality_draft.py checks both read the same ids.
-_NOTE_ID = r"n\d+"
-_SLUG = r"[a-z0-9][a-z0-9-]*"
-_EXPECTATION_ID = rf"{_SLUG}\.{_SLUG}\.{_SLUG}"
-_ID = rf"(?:{_NOTE_ID}|{_EXPECTATION_ID})"
-CITATION = re.compile(rf"\[\s*({_ID}(?:\s*[;,]\s*{_ID})*)\s*[;,]?\s*\]")
-NOTE_REF = re.compile(rf"\b{_NOTE_ID}\b")
 
 
 @dataclass(frozen=True)
@@ -59,10 +50,9 @@ def cited(text: str) -> tuple[list[str], list[str]]:
     and the expectation ids of the brackets that also cite a note."""
     notes = list(dict.fromkeys(NOTE_REF.findall(text)))
     evidence: list[str] = []
-    for m in CITATION.finditer(text):
-        parts = [p.strip() for p in re.split(r"[;,]", m.group(1)) if p.strip()]
-        if any(re.fullmatch(_NOTE_ID, p) for p in parts):
-            evidence += [p for p in parts if not re.fullmatch(_NOTE_ID, p)]
+    for note_ids, expectation_ids in parse_citations(text):
+        if note_ids:
+            evidence += expectation_ids
     return notes, list(dict.fromkeys(evidence))
 
 
@@ -114,10 +104,10 @@ def _known_terms(ladder: Ladder, notes: Iterable[Note]) -> tuple[str, ...]:
 def _ladder_words(ladder: Ladder, text: str) -> tuple[str, ...]:
     """Words of the ladder expectations ``text`` cites: quoted from the ladder (the outline's
     "For Senior: Sets quality bar for AI-assisted output"), so no claim about the notes."""
-    ids = {p.strip() for m in CITATION.finditer(text) for p in re.split(r"[;,]", m.group(1))}
+    ids = {e for _, expectation_ids in parse_citations(text) for e in expectation_ids}
     words: list[str] = []
     for exp_id in sorted(ids):
-        if re.fullmatch(_EXPECTATION_ID, exp_id) and ladder.has_expectation(exp_id):
+        if ladder.has_expectation(exp_id):
             words += ladder.expectation(exp_id).text.split()
     return tuple(w.strip(".,;:()\"'") for w in words)
 

@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from feedback_writer.citations import CITATION, split_ids
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.review.authorship import OUTLINE_BANNER
-from feedback_writer.review.citations import CITATION, split_ids
 from feedback_writer.storage.repository import Repository
 
 CITATION_STYLES = ("none", "footnotes", "inline")

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedback_writer.citations import cited_ids
 from feedback_writer.errors import ExportExistsError, NotFoundError, UsageError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.notes.quoting import neutralise_citations
 from feedback_writer.review.authorship import DEFAULT_MIN_EDIT
-from feedback_writer.review.citations import cited_ids
 from feedback_writer.review.clean import Sources, check_style, clean_text, footnotes_block
 from feedback_writer.review.gate import GateStatus, require_exportable
 from feedback_writer.storage.atomic import atomic_write_text

@@ -10,7 +10,7 @@ import difflib
 from rich.text import Text
 
 # The citation grammar is the review package's: (note ids, expectation-like ids) in text.
-from feedback_writer.review.citations import cited_ids
+from feedback_writer.citations import cited_ids
 
 __all__ = ["cited_ids", "diff_text"]
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import pytest
 import respx
 
+from feedback_writer.citations import parse_citations
 from feedback_writer.drafting.grounding import grounding_problems
 from feedback_writer.drafting.model import Draft
 from feedback_writer.drafting.prompt import parse_condensed
 from feedback_writer.drafting.service import create_draft, plan_draft
 from feedback_writer.notes.model import ParsedNote
-from feedback_writer.review.citations import parse_citations
 from tests.unit.drafting.drafting_fakes import PERSON, World
 from tests.unit.drafting.test_model_drafter import MODEL, URL, answer, draft_json, sent, user_text
 

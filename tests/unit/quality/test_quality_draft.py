@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from feedback_writer import citations
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.notes.model import ParsedNote
 from feedback_writer.quality import followup_for_notes
@@ -17,7 +18,6 @@ from feedback_writer.quality.draft import (
     mask_citations,
     section_contexts,
 )
-from feedback_writer.review import citations
 from feedback_writer.storage.repository import Repository
 
 PERSON = "Priya Raman"

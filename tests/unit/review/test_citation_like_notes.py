@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from feedback_writer import citations
+from feedback_writer.citations import parse_citations
 from feedback_writer.drafting.grounding import neutralise_citations
 from feedback_writer.drafting.offline import excerpt
 from feedback_writer.notes import quoting
-from feedback_writer.review import citations
-from feedback_writer.review.citations import parse_citations
 from feedback_writer.review.export import render_export
 from feedback_writer.review.sections import edit_section
 from tests.unit.review.review_fixtures import Workspace

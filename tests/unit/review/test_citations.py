@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from feedback_writer.citations import cited_ids, parse_citations, strip_citations
 from feedback_writer.drafting.render import citation
-from feedback_writer.review.citations import cited_ids, parse_citations, strip_citations
 
 EXP = "reliability.mid.active-in-incidents"
 
