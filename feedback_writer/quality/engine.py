@@ -112,6 +112,8 @@ class Matcher:
         return bool(rest) and (rest[0] in self.cls("achievement_verbs") or rest[0].endswith("ed"))
 
     def _person_word(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
+        if tok.low.split("'")[0] in self.cls("pronouns"):
+            return True  # "she's", "he'd", "they're": a pronoun with its verb
         return tok.low in self.cls("person_words") or self._is_name(tok, first, nxt)
 
     def subject(self, sent: Sentence, index: int) -> Subject:

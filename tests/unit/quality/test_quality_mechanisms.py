@@ -108,3 +108,49 @@ def test_trait_words_about_a_thing(text: str) -> None:
 
 def test_trait_words_about_the_person_still_flag() -> None:
     assert "trait" in cats("Omar is aggressive in design reviews.")
+
+
+def test_words_coded_for_women_are_not_gendered_about_a_man() -> None:
+    found = cats("Marco is high-maintenance in planning; he reopened the scope five times.")
+    assert "gendered" not in found
+    assert "trait" in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["She's feisty in design reviews.", "She was a bit shrill on the incident bridge."],
+)
+def test_coded_words_about_a_woman_after_a_contraction_or_degree_word(text: str) -> None:
+    assert {"gendered", "trait"} <= cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Really pleased with how the half went for him.",
+        "Her output this cycle was top-notch.",
+        "He met expectations and contributed well.",
+        "Some concerns about his pace this quarter.",
+    ],
+)
+def test_judgements_without_evidence_are_vague(text: str) -> None:
+    assert "vague" in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her postmortem for the login outage was top-notch: it named the missing alert.",
+        "Impressive turnaround: he fixed 14 flaky tests in two days.",
+        "She wrote an excellent design doc for the quota service.",
+    ],
+)
+def test_judgements_with_evidence_or_named_work_are_not_vague(text: str) -> None:
+    assert "vague" not in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ivo is headstrong in planning.", "Ana is not the right fit for the group."]
+)
+def test_more_personality_words_are_traits(text: str) -> None:
+    assert "trait" in cats(text)
