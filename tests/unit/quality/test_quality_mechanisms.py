@@ -154,3 +154,31 @@ def test_judgements_with_evidence_or_named_work_are_not_vague(text: str) -> None
 )
 def test_more_personality_words_are_traits(text: str) -> None:
     assert "trait" in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oskar's deploy notes don't explain the rollback order.",
+        "I fell behind on design reviews in May.",
+        "Two of Mei's five bug fixes were reopened by QA.",
+        "Selin shipped the audit log late, and the security team had to patch it.",
+        "Luis is aloof with the support team.",
+        "Some concerns about his follow-through this half.",
+    ],
+)
+def test_criticism_without_a_next_step(text: str) -> None:
+    mode = "self" if text.startswith("I ") else "manager"
+    assert "no-next-step" in cats(text, mode)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The indexer always fell behind on bulk loads until Ema added back-pressure.",
+        "Mo rebuilt the flaky deploy script; failures fell from 9 a week to 1.",
+        "Luis is aloof with the support team. Next sprint he'll sit in on two support calls.",
+    ],
+)
+def test_fixed_problems_and_criticism_with_a_step_are_fine(text: str) -> None:
+    assert "no-next-step" not in cats(text)
