@@ -182,3 +182,19 @@ def test_criticism_without_a_next_step(text: str) -> None:
 )
 def test_fixed_problems_and_criticism_with_a_step_are_fine(text: str) -> None:
     assert "no-next-step" not in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Farid's department passed the ISO audit in May.",
+        "The platform guild rewrote the build cache and halved CI time.",
+        "Ayla's payments team raised the approval rate by 3 points.",
+    ],
+)
+def test_more_team_nouns_and_result_verbs(text: str) -> None:
+    assert "team-credit" in cats(text)
+
+
+def test_a_team_growing_is_no_result() -> None:
+    assert "team-credit" not in cats("Our team grew from four to nine people this year.")
