@@ -17,6 +17,8 @@ from feedback_writer.quality.text import Sentence, Token, sentences, tokens
 
 Subject = Literal["person", "thing"]
 NAME_CLASS = "@name"
+# A name acting in the sentence ("Lin designed ..."): a person's own part.
+ACTOR_CLASS = "@actor"
 _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 # A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
@@ -41,6 +43,8 @@ class Matcher:
         person's name, as far as capitalisation tells)."""
         if name == NAME_CLASS:
             return any(self.is_name_at(toks, i) for i in range(len(toks)))
+        if name == ACTOR_CLASS:
+            return any(self.acts_at(toks, i) for i in range(len(toks) - 1))
         words = self.cls(name)
         if any(t.low in words for t in toks):
             return True
@@ -97,7 +101,19 @@ class Matcher:
             or prev in self.cls("name_cues")
         )
 
+    def acts_at(self, toks: tuple[Token, ...], i: int) -> bool:
+        """Whether token ``i`` is a name followed by a past or achievement verb ("Lin
+        designed", "Carlos personally migrated"); "Chen is part of it" is no act."""
+        if not self.is_name_at(toks, i) or toks[i].low.endswith("'s"):
+            return False
+        if i and toks[i - 1].low in self.cls("skip"):
+            return False  # "the group that Dalia joined": a relative clause, not her act
+        rest = [t.low for t in toks[i + 1 : i + 3] if t.low not in self.cls("skip")]
+        return bool(rest) and (rest[0] in self.cls("achievement_verbs") or rest[0].endswith("ed"))
+
     def _person_word(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
+        if tok.low.split("'")[0] in self.cls("pronouns"):
+            return True  # "she's", "he'd", "they're": a pronoun with its verb
         return tok.low in self.cls("person_words") or self._is_name(tok, first, nxt)
 
     def subject(self, sent: Sentence, index: int) -> Subject:
@@ -105,15 +121,25 @@ class Matcher:
         nearest noun phrase in the same clause), else from what follows."""
         toks = sent.tokens
         skip, breaks = self.cls("skip"), self.cls("clause_breaks")
-        for j in range(index - 1, -1, -1):
+        j = index
+        while j > 0:
+            j -= 1
             tok = toks[j]
             gap = self.text[tok.end : toks[j + 1].start] if j + 1 < len(toks) else ""
             if _BREAK.search(gap) or tok.low in breaks:
                 break
+            if j >= 2 and self._relative_clause(toks, j):
+                j -= 1  # "the policy Kofi inherited was ...": the subject is the policy
+                continue
             if self._person_word(tok, j == 0, toks[j + 1] if j + 1 < len(toks) else None):
                 return "person"
             if tok.low in skip or tok.low in self.cls("determiners"):
                 continue
+            lead = toks[max(0, j - 2) : j]
+            if tok.low in self.cls("system_nouns") and any(
+                t.low.endswith("'s") or t.low in self.cls("possessives") for t in lead
+            ):
+                return "thing"  # "Wei's backfill script is aggressive": the script
             # A noun phrase: about the person when a possessive or a name leads it.
             for k in range(j - 1, max(-1, j - 4), -1):
                 word = toks[k].low
@@ -129,10 +155,23 @@ class Matcher:
                 break
         return "person"
 
+    def _relative_clause(self, toks: tuple[Token, ...], j: int) -> bool:
+        """Whether ``toks[j]`` is the verb of a reduced relative clause after a noun ("the
+        retry policy Kofi inherited", "the doc she wrote")."""
+        verb, who, noun = toks[j], toks[j - 1], toks[j - 2]
+        if not (verb.low.endswith("ed") or verb.low in self.cls("achievement_verbs")):
+            return False
+        if not (who.low in self.cls("person_words") or self._is_name(who, False)):
+            return False
+        return noun.low not in self.known or noun.low in self.cls("system_nouns")
+
     def next_is_thing(self, sent: Sentence, index: int, end: int) -> bool:
         """Whether the matched word directly modifies a following noun that is not a person
         ("aggressive caching", "a difficult migration")."""
         toks = sent.tokens
+        last = self.text[:end].split()[-1].lower() if self.text[:end].split() else ""
+        if last in self.cls("function"):
+            return False  # "slow to respond": the match ends in a function word, no modifier
         nxt = next((t for t in toks[index:] if t.start >= end), None)
         if nxt is None or self.text[end : nxt.start].strip():
             return False
@@ -177,6 +216,12 @@ def _ok(rule: Rule, m: Matcher, sent: Sentence, start: int, end: int, mode: str)
         return False
     if not all(m.has(n, scope, scope_toks) for n in c.get("requires", [])):
         return False
+    if "unless_following" in c:
+        stop = m.text.find("\n\n", sent.end)
+        rest = m.text[sent.start : len(m.text) if stop < 0 else stop]
+        after_toks = tokens(rest, sent.start)
+        if any(m.has(n, rest, after_toks) for n in c["unless_following"]):
+            return False
     if "requires_after" in c:
         spec = c["requires_after"]
         after = [t for t in sent.tokens if t.start >= end][: int(spec.get("within", 3))]

@@ -52,6 +52,7 @@ CONDITIONS = {
     "not_proper",  # innocent when capitalised mid-sentence (a product or project name)
     "name",  # the match must be a person's name (capitalised, no known word)
     "clause",  # unless/requires look at the clause (split at ';') instead of the sentence
+    "unless_following",  # innocent when the sentence or a later one of its paragraph has one
 }
 
 
@@ -133,14 +134,13 @@ def _rule(
     problems += [f"{where}: unknown condition '{k}'" for k in cond if k not in CONDITIONS]
     named = [
         n
-        for key in ("unless", "requires", "text_has", "text_lacks", "mixed")
+        for key in ("unless", "requires", "text_has", "text_lacks", "mixed", "unless_following")
         for n in cond.get(key, [])
     ]
     if "requires_after" in cond:
         named.append(cond["requires_after"].get("class", ""))
-    problems += [
-        f"{where}: unknown lexicon class '{n}'" for n in named if n not in classes | {"@name"}
-    ]
+    known = classes | {"@name", "@actor"}
+    problems += [f"{where}: unknown lexicon class '{n}'" for n in named if n not in known]
     for key in ("terms", "innocent_before", "innocent_after"):
         if key in entry:
             _strings(entry[key], f"{where}: {key}")
