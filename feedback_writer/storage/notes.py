@@ -157,9 +157,12 @@ class NoteStore(MappingStore):
         sql += " ORDER BY coalesce(date, substr(created_at, 1, 10)), id"
         return [(f"n{r[0]}", r[1]) for r in self._all(sql, (p.id,))]
 
-    def count_notes(self, person: str) -> int:
+    def count_notes(self, person: str, *, include_excluded: bool = True) -> int:
         p = self.get_person(person)
-        row = self._one("SELECT count(*) FROM notes WHERE person_id = ?", (p.id,))
+        sql = "SELECT count(*) FROM notes WHERE person_id = ?"
+        if not include_excluded:
+            sql += " AND excluded = 0"
+        row = self._one(sql, (p.id,))
         return int(row[0]) if row else 0
 
     def count_undated(self, person: str, *, include_excluded: bool = False) -> int:
