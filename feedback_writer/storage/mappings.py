@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.storage.db import now
 from feedback_writer.storage.people import PeopleStore
-from feedback_writer.storage.records import MappingRecord, MappingStatus, Polarity
+from feedback_writer.storage.records import MappingRecord, MappingStatus, Person, Polarity
 
 
 def note_rowid(note_id: str) -> int:
@@ -234,7 +234,7 @@ class MappingStore(PeopleStore):
 
     def iter_evidence(
         self,
-        person: str,
+        person: str | Person,
         known: Sequence[str],
         threshold: float | None = None,
         *,
@@ -242,8 +242,8 @@ class MappingStore(PeopleStore):
     ) -> Iterator[MappingRecord]:
         """The evidence :meth:`evidence_counts` counts, one mapping at a time (a cursor,
         not a list), ordered by note then best first. ``known``: the ladder's expectation
-        ids. ``note_ids`` limits it to those notes."""
-        p = self.get_person(person)
+        ids. ``note_ids`` limits it to those notes. ``person``: a name, or the record."""
+        p = person if isinstance(person, Person) else self.get_person(person)
         args: list[object] = [v for eid in known for v in (eid, "")]
         args.append(p.id)
         if threshold is not None:
@@ -258,3 +258,18 @@ class MappingStore(PeopleStore):
             args.append("[" + ",".join(str(note_rowid(i)) for i in note_ids) + "]")
         sql += " ORDER BY ev.note_id, ev.score DESC, ev.eid"
         return (_mapping(row) for row in self._iter(sql, args))
+
+    def evidence_rows(
+        self, person: str | Person, known: Sequence[str], threshold: float | None = None
+    ) -> Iterator[tuple[int, str, float, str, str]]:
+        """:meth:`iter_evidence` as plain rows (note row id, expectation id, score,
+        polarity, status), read from a cursor: what planning a draft of many notes needs."""
+        p = person if isinstance(person, Person) else self.get_person(person)
+        args: list[object] = [v for eid in known for v in (eid, "")]
+        args.append(p.id)
+        if threshold is not None:
+            args.append(threshold)
+        sql = evidence_sql(len(known), threshold) + (
+            "SELECT note_id, eid, score, polarity, status FROM ev ORDER BY note_id, score DESC, eid"
+        )
+        return (tuple(r) for r in self._iter(sql, args))  # type: ignore[misc]
