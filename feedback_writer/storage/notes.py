@@ -152,13 +152,17 @@ class NoteStore(MappingStore):
         include_excluded: bool = True,
         include_proposed: bool = True,
         include_undated: bool = True,
+        limit: int | None = None,
     ) -> list[Note]:
         """A person's notes, oldest first. Undated notes are inside a window unless
         ``include_undated`` is False (then a dated window holds dated notes only). Drafts
-        pass ``include_proposed=False``: notes imported from git count once kept."""
+        pass ``include_proposed=False``: notes imported from git count once kept.
+        ``limit``: the first so many only (a screen's first page)."""
         p = self.get_person(person)
         sql, args = _window_sql("*", p.id, since, until, include_excluded, include_proposed,
                                 include_undated)  # fmt: skip
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         return [_note(r, p.name) for r in self._all(sql, args)]
 
     def window_rows(
