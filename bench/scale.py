@@ -1,7 +1,10 @@
 """Prints the scale figures, each with its goal beside it: map, coverage, draft, export
 memory, the Notes screen and the draft prompt at many notes.
 
-Run: python bench/scale.py [--small 10000] [--large 100000]
+Run: python bench/scale.py [--small 10000] [--large 100000] [--window 1000]
+
+Before/after in one session: ``git archive BASE | tar -x -C /tmp/base`` and run this file
+once with ``PYTHONPATH=/tmp/base`` and once without, back to back.
 
 The machine is noisy: compare figures of one run (the ratio to the goal), not across runs.
 Each command runs in its own process; its peak RSS is read with ``resource.getrusage``.
@@ -13,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -69,9 +73,39 @@ def seed(home: Path, n: int, *, mapped: bool) -> None:
                 )
 
 
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "FEEDBACK_WRITER_HOME": str(home / "workspace"),
+            "FEEDBACK_WRITER_CONFIG": str(home / "config.toml")}  # fmt: skip
+
+
+def approve_latest(home: Path) -> None:
+    """Approve every section of Ana's latest draft, with export_policy 'review'."""
+    from feedback_writer.paths import database_path
+    from feedback_writer.storage.repository import Repository
+
+    (home / "config.toml").write_text('[feedback-writer]\nexport_policy = "review"\n')
+    with Repository(database_path(home / "workspace")) as repo:
+        for section in repo.sections(repo.latest_draft("Ana").id):
+            repo.approve_section(section.id)
+
+
+def prompt_tokens(home: Path) -> int:
+    """Prompt tokens of Ana's draft --dry-run (the estimate the dry run prints)."""
+    cmd = [sys.executable, "-m", "feedback_writer", "draft", "-p", "Ana", "--dry-run",
+           "--model", "openai/gpt-4o-mini"]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env(home))
+    found = re.search(r"(\d+) prompt tokens", proc.stdout)
+    if found is None:
+        print(proc.stderr[-1500:], file=sys.stderr)
+        return -1
+    condensed = re.search(r"condensed: .*", proc.stderr + proc.stdout)
+    if condensed:
+        print(f"{'':<44} {condensed.group(0)}")
+    return int(found.group(1))
+
+
 def run(home: Path, *args: str) -> tuple[int, float, float]:
-    env = {**os.environ, "FEEDBACK_WRITER_HOME": str(home / "workspace"),
-           "FEEDBACK_WRITER_CONFIG": str(home / "config.toml")}  # fmt: skip
+    env = _env(home)
     cmd = [sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "feedback_writer", *args]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout.split()
     return int(out[0]), float(out[1]), float(out[2])
@@ -91,7 +125,6 @@ def notes_screen(home: Path) -> float:
 import asyncio, time
 from feedback_writer.context import AppContext
 from feedback_writer.tui.app import make_app
-from feedback_writer.tui.testing import wait_for_workers
 from textual.widgets import DataTable
 
 async def main():
@@ -126,12 +159,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--window", type=int, default=1_000, help="notes of the prompt row")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = Path(tmp, "small"), Path(tmp, "large")
+        small, large, window = Path(tmp, "small"), Path(tmp, "large"), Path(tmp, "window")
         started = time.perf_counter()
         seed(small, args.small, mapped=False)
         seed(large, args.large, mapped=True)
+        seed(window, args.window, mapped=True)
         print(
             f"seeded {args.small:,} and {args.large:,} notes "
             f"in {time.perf_counter() - started:.1f} s"
@@ -152,6 +187,13 @@ def main() -> int:
             rc, took, rss = run(large, *cmd)
             show(f"{name}, {args.large:,} notes: peak RSS", rss, "MB", 200, rc)
             print(f"{'':<44} {took:>9.2f} s   (time, no goal)")
+            if name == "draft (offline)" and rc == 0:
+                approve_latest(large)
+                rc, took, rss = run(large, "export", "-p", "Ana", "--format", "json")
+                show(f"export --format json, {args.large:,}: peak RSS", rss, "MB", 200, rc)
+                print(f"{'':<44} {took:>9.2f} s   (time, no goal)")
+        tokens = prompt_tokens(window)
+        show(f"draft prompt, {args.window:,} notes (tokens)", tokens, "tok", 24000)
     return 0
 
 

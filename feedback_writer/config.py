@@ -73,6 +73,12 @@ class Settings(BaseModel):
     max_repairs: int = Field(2, ge=0, le=5)
     """Repair turns for invalid model output."""
 
+    max_prompt_tokens: int = Field(24000, ge=2000, le=2_000_000)
+    """Most tokens a draft prompt may take. A window whose notes would need more is
+    condensed per competency: the strongest and most recent evidence of each expectation
+    is quoted, the other notes are counted per expectation and polarity (``--dry-run``
+    says how many). The offline outline quotes the same notes."""
+
     pseudonymise: list[str] = Field(default_factory=list)
     """Other names to replace with placeholders before any remote call."""
 

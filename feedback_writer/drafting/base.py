@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 from feedback_writer.drafting.model import Draft
 from feedback_writer.ladder.model import Ladder
@@ -21,6 +21,45 @@ Mode = Literal["manager", "self"]
 ProgressCallback = Callable[[str], None]
 TextCallback = Callable[[str], None]
 """Receives each piece of the model's streamed answer, names already restored."""
+
+
+class SummarisedMapping(NamedTuple):
+    """The evidence of a note that is counted, not quoted (what the offline tally needs)."""
+
+    expectation_id: str
+    score: float
+    polarity: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CondensedNotes:
+    """Set on a request whose window did not fit ``max_prompt_tokens``: the request's
+    ``notes`` are the quoted ones; these are the counts of the rest (drafting.budget)."""
+
+    window: int
+    """Notes in the window."""
+    quoted: int
+    summarised: int
+    """Notes carrying evidence that are counted, not quoted."""
+    budget: int
+    own_window: int
+    """Notes in the window that are not peer input."""
+    peer_window: int
+    counts: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    """(expectation id, polarity) -> summarised notes."""
+    competency_notes: Mapping[str, int] = field(default_factory=dict)
+    """competency slug -> summarised notes with evidence on it."""
+    own_evidence: Mapping[str, Sequence[SummarisedMapping]] = field(default_factory=dict)
+    """Summarised notes that are not peer input -> their evidence (for ratings)."""
+
+    def notice(self) -> str:
+        left = self.window - self.quoted - self.summarised
+        rest = f", {left:,} without evidence left out" if left else ""
+        return (
+            f"condensed: {self.window:,} notes -> {self.quoted:,} quoted, "
+            f"{self.summarised:,} summarised{rest} to fit max_prompt_tokens {self.budget}"
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +83,8 @@ class DraftRequest:
     """Status lines ("drafting with X: ~N tokens"); setting it makes the model stream."""
     on_text: TextCallback | None = None
     """The streamed answer itself, piece by piece (setting it also makes the model stream)."""
+    condensed: CondensedNotes | None = None
+    """Set when the window's notes were condensed to fit ``max_prompt_tokens``."""
 
     @property
     def peer_notes(self) -> list[Note]:

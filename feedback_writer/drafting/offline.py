@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from feedback_writer.drafting.base import DraftRequest, DraftResult
+from feedback_writer.drafting.base import DraftRequest, DraftResult, SummarisedMapping
 from feedback_writer.drafting.grounding import neutralise_citations
 from feedback_writer.drafting.model import (
     Calibration,
@@ -50,7 +50,11 @@ UNCONFIRMED = "(unconfirmed suggestion) "
 """Prefix of a point resting on a matcher's suggestion nobody confirmed (--threshold)."""
 
 
-def unconfirmed(maps: Sequence[MappingRecord]) -> bool:
+Evidence = MappingRecord | SummarisedMapping
+"""A quoted note's mapping, or the evidence of a note a condensed window only counts."""
+
+
+def unconfirmed(maps: Sequence[Evidence]) -> bool:
     """True when any of ``maps`` is a suggestion rather than a confirmed mapping."""
     return any(m.status != "accepted" for m in maps)
 
@@ -72,7 +76,7 @@ class _Tally:
     evidenced: set[str] = field(default_factory=set)  # expectation ids with positive evidence
 
 
-def strongest(maps: Sequence[MappingRecord]) -> list[MappingRecord]:
+def strongest(maps: Sequence[Evidence]) -> list[Evidence]:
     """A note's evidence without the weak tail (see RELATIVE_CUT); user-accepted always kept."""
     if not maps:
         return []
@@ -107,7 +111,7 @@ def calibrate(tally: _Tally, level: str) -> Calibration:
     return Calibration(rating="meets", justification=f"Evidence at {level} ({counts}).")
 
 
-def _point(note: Note, maps: list[MappingRecord], ladder: Ladder, kind: str) -> Point:
+def _point(note: Note, maps: Sequence[Evidence], ladder: Ladder, kind: str) -> Point:
     best = max(maps, key=lambda m: m.score)
     what = ladder.expectation(best.expectation_id).text
     label = UNCONFIRMED if unconfirmed(maps) else ""
@@ -131,24 +135,32 @@ class OfflineDrafter:
         top = ladder.level_index(request.level)
         tallies: dict[str, _Tally] = defaultdict(_Tally)
         points: dict[str, list[Point]] = defaultdict(list)
-        for note in request.own_notes:
-            by_comp: dict[tuple[str, str], list[MappingRecord]] = defaultdict(list)
-            for m in strongest(request.evidence.get(note.id, ())):
+        # A condensed window (drafting.budget): quoted notes become points; the counted
+        # ones still weigh in the ratings.
+        counted = request.condensed.own_evidence if request.condensed else {}
+        rows: list[tuple[str, Sequence[Evidence], Note | None]] = [
+            (n.id, request.evidence.get(n.id, ()), n) for n in request.own_notes
+        ]
+        rows += [(note_id, ev, None) for note_id, ev in counted.items()]
+        for note_id, evidence, note in rows:
+            by_comp: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+            for m in strongest(evidence):
                 if ladder.has_expectation(m.expectation_id):
                     e = ladder.expectation(m.expectation_id)
                     by_comp[(e.competency, m.polarity)].append(m)
             for (comp, polarity), maps in by_comp.items():
                 t = tallies[comp]
-                points[comp].append(_point(note, maps, ladder, polarity))
+                if note is not None:
+                    points[comp].append(_point(note, maps, ladder, polarity))
                 if polarity == "negative":
-                    t.negative_notes.add(note.id)
+                    t.negative_notes.add(note_id)
                     continue
-                t.positive_notes.add(note.id)
+                t.positive_notes.add(note_id)
                 for m in maps:
                     t.evidenced.add(m.expectation_id)
                     level = ladder.level_index(ladder.expectation(m.expectation_id).level)
                     if level >= top:
-                        t.at_or_above.add(note.id)
+                        t.at_or_above.add(note_id)
                     if level > top:
                         t.above.add(m.expectation_id)
         blocks = []
@@ -215,9 +227,15 @@ class OfflineDrafter:
     def _summary(self, request: DraftRequest, tallies: dict[str, _Tally]) -> str:
         ladder = request.ladder
         mine = request.mode == "self"
-        own = request.own_notes
-        mapped = [n for n in own if request.evidence.get(n.id)]
-        guessed = [n for n in request.notes if unconfirmed(request.evidence.get(n.id, ()))]
+        own_count = len(request.own_notes)
+        mapped = sum(1 for n in request.own_notes if request.evidence.get(n.id))
+        guessed = sum(1 for n in request.notes if unconfirmed(request.evidence.get(n.id, ())))
+        peer_count = len(request.peer_notes)
+        condensed = request.condensed
+        if condensed is not None:
+            own_count, peer_count = condensed.own_window, condensed.peer_window
+            mapped += len(condensed.own_evidence)
+            guessed += sum(1 for ev in condensed.own_evidence.values() if unconfirmed(ev))
 
         def names(slugs: list[str]) -> str:
             return ", ".join(ladder.competency(s).name for s in slugs) or "none"
@@ -237,19 +255,20 @@ class OfflineDrafter:
             "",
             f"Outline of {whose} evidence{window} against {ladder.level(request.level).name}"
             + (f" (target {ladder.level(request.target).name})" if request.target else "")
-            + f": {len(mapped)} of {len(own)} notes map to the ladder"
-            + (
-                f"; {len(request.peer_notes)} peer note(s) summarised apart."
-                if request.peer_notes
-                else "."
-            ),
+            + f": {mapped} of {own_count} notes map to the ladder"
+            + (f"; {peer_count} peer note(s) summarised apart." if peer_count else "."),
             f"Most evidence: {names(strong[:3])}.",
             f"Growth areas (negative evidence): {names(growth)}.",
             f"No evidence yet: {names(missing)}.",
         ]
+        if condensed is not None:
+            lines.append(
+                f"Condensed: {condensed.quoted:,} note(s) quoted, {condensed.summarised:,} "
+                f"counted in the ratings but not quoted (max_prompt_tokens {condensed.budget})."
+            )
         if guessed:
             lines.append(
-                f"Unconfirmed: {len(guessed)} note(s) rest on matcher suggestions nobody "
+                f"Unconfirmed: {guessed} note(s) rest on matcher suggestions nobody "
                 "confirmed (marked 'unconfirmed suggestion'); confirm or reject them first."
             )
         return "\n".join(lines)

@@ -5,7 +5,9 @@ competency with evidence in the window (positive or negative), the current level
 the guidance level's (next or target), plus every other expectation a note is mapped to
 (whatever its level), so each id a note carries has its text; other competencies appear
 by slug only. Notes: the window's notes, one line each, with each mapping's polarity
-(``for``/``against``) and ``(unconfirmed)`` on a suggestion nobody confirmed. When the
+(``for``/``against``) and ``(unconfirmed)`` on a suggestion nobody confirmed. A window over
+``max_prompt_tokens`` arrives condensed (:mod:`~feedback_writer.drafting.budget`): the
+quoted notes, and ``summarised`` counts per expectation and polarity for the rest. When the
 notes do not fit the model's context they are condensed in chunks first (one
 ``complete_text`` call per chunk), keeping every note id. Note text (and condensed note
 text) goes into a prompt only through :func:`neutralise_citations`: a ``[n9; a.b.c]`` a note
@@ -128,6 +130,8 @@ def draft_variables(
                 for m in request.evidence.get(n.id, ())
             )
         )
+        if request.condensed is not None:
+            count += request.condensed.competency_notes.get(slug, 0)
         competencies.append(
             {
                 "slug": slug,
@@ -155,7 +159,21 @@ def draft_variables(
         "notes": [v for v in views if v["author_kind"] != AuthorKind.PEER.value],
         "peer_notes": [v for v in views if v["author_kind"] == AuthorKind.PEER.value],
         "condensed": notes is not None,
+        "summarised": summarised(request),
     }
+
+
+def summarised(request: DraftRequest) -> list[dict[str, Any]]:
+    """A condensed window's notes that are counted, not quoted: per expectation (ladder
+    order) and polarity, how many (``[]`` when nothing was condensed; drafting.budget)."""
+    if request.condensed is None:
+        return []
+    order = {e.id: i for i, e in enumerate(request.ladder.expectations)}
+    counts = request.condensed.counts
+    return [
+        {"id": eid, "polarity": polarity, "notes": n}
+        for (eid, polarity), n in sorted(counts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+    ]
 
 
 def draft_messages(

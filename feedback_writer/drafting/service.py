@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from feedback_writer.drafting.base import Drafter, DraftRequest, DraftResult, Mode
+from feedback_writer.drafting.budget import plan_notes, read_window
 from feedback_writer.drafting.grounding import enforce_grounding
 from feedback_writer.drafting.offline import OfflineDrafter
 from feedback_writer.drafting.render import render_sections
@@ -49,6 +50,8 @@ class Prepared:
     """The person's record, read once; ``request.person`` is its name."""
     threshold: float | None = None
     """The --threshold the evidence was gathered with (None: confirmed evidence only)."""
+    window_ids: list[str] | None = None
+    """Every note id of a condensed window (``request.notes`` holds the quoted ones)."""
 
 
 def review_window(
@@ -113,8 +116,20 @@ def gather_evidence(
     from feedback_writer.mapping.evidence import select_evidence
 
     wanted = {n.id for n in notes}
+    found = select_evidence(mappings, ladder, wanted, threshold)
+    warnings, source = evidence_verdict(
+        person, threshold, len(found), len(unconfirmed_evidence(found))
+    )
+    return found, warnings, source
+
+
+def evidence_verdict(
+    person: str, threshold: float | None, found: int, guessed: int
+) -> tuple[list[str], str]:
+    """The warnings and the evidence source of a window where ``found`` notes carry
+    evidence, ``guessed`` of them on unconfirmed suggestions; without a threshold and with
+    nothing found, a :class:`UsageError` saying how to confirm."""
     if threshold is None:
-        found = select_evidence(mappings, ladder, wanted)
         if not found:
             raise UsageError(
                 f"no confirmed evidence for {person} in this window: drafts rest on "
@@ -123,13 +138,11 @@ def gather_evidence(
                 "NOTE_ID EXPECTATION_ID (or on the TUI's Evidence screen), or pass "
                 "--threshold S to draft from suggestions scoring >= S, labelled unconfirmed",
             )
-        return found, [], "accepted"
-    found = select_evidence(mappings, ladder, wanted, threshold)
-    guessed = unconfirmed_evidence(found)
+        return [], "accepted"
     warnings = []
     if guessed:
         warnings.append(
-            f"{len(guessed)} note(s) rest on unconfirmed suggestions scoring >= {threshold}"
+            f"{guessed} note(s) rest on unconfirmed suggestions scoring >= {threshold}"
             " (labelled unconfirmed; confirm them with 'feedback-writer evidence accept')"
         )
     if not found:
@@ -137,7 +150,7 @@ def gather_evidence(
             f"no evidence for {person}: no confirmed mapping and no suggestion scoring >= "
             f"{threshold} (run 'feedback-writer map --person \"{person}\"' first)"
         )
-    return found, warnings, f"accepted and suggestions >= {threshold}"
+    return warnings, f"accepted and suggestions >= {threshold}"
 
 
 def unconfirmed_evidence(evidence: Mapping[str, Sequence[MappingRecord]]) -> dict[str, list[str]]:
@@ -200,16 +213,34 @@ def prepare(
     subject, current, goal = _subject(repo, ladder, person, level, target, mode)
     name = subject.name
     start, end = review_window(repo, subject, since, until)
-    notes = window_notes(repo, subject, start, end, exclude, include_undated)
+    window = read_window(repo, ladder, subject, start, end, exclude, include_undated, threshold)
     undated = [] if include_undated else undated_warning(repo, subject, start, end)
-    if not notes:
+    if not window.rows:
         span = f" between {start or 'the start'} and {end or 'now'}" if start or end else ""
         raise UsageError(
             f"no notes for {name}{span} to draft from",
             hint=f'add some with: feedback-writer notes add -p "{name}" TEXT',
         )
-    mappings = repo.mappings_for_person(name)
-    evidence, warnings, source = gather_evidence(mappings, ladder, name, notes, threshold)
+    plan = plan_notes(window.rows, window.evidence, ladder, ctx.settings.max_prompt_tokens)
+    condensed = None
+    if plan is None:  # the window fits: every note, as it always was
+        del window
+        notes = window_notes(repo, subject, start, end, exclude, include_undated)
+        mappings = repo.mappings_for_person(name)
+        evidence, warnings, source = gather_evidence(mappings, ladder, name, notes, threshold)
+        window_ids = None
+    else:  # only the quoted notes are read whole
+        warnings, source = evidence_verdict(name, threshold, *window.found())
+        window_ids = [f"n{r[0]}" for r in window.rows]
+        del window
+        quoted = [f"n{i}" for i in plan.quoted]
+        notes = repo.notes_by_ids(quoted)
+        evidence = {}
+        known = [e.id for e in ladder.expectations]
+        for m in repo.iter_evidence(subject, known, threshold, note_ids=quoted):
+            evidence.setdefault(m.note_id, []).append(m)
+        condensed = plan.condensed
+        warnings.append(condensed.notice())
     warnings = [*undated, *warnings]
     request = DraftRequest(
         person=name,
@@ -224,8 +255,9 @@ def prepare(
         pseudonymise=tuple(ctx.settings.pseudonymise),
         on_progress=on_progress,
         on_text=on_text,
+        condensed=condensed,
     )
-    return Prepared(request, warnings, source, subject, threshold)
+    return Prepared(request, warnings, source, subject, threshold, window_ids)
 
 
 def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
@@ -256,7 +288,7 @@ def finish(repo: Repository, prepared: Prepared, result: DraftResult) -> DraftRe
             "since": request.since.isoformat() if request.since else None,
             "until": request.until.isoformat() if request.until else None,
         },
-        "note_ids": sorted(note_ids, key=lambda i: int(i[1:])),
+        "note_ids": sorted(prepared.window_ids or note_ids, key=lambda i: int(i[1:])),
         "evidence_source": prepared.evidence_source,
         "threshold": prepared.threshold,
         # note id -> expectation ids resting on suggestions nobody confirmed

@@ -239,8 +239,15 @@ def find_phrases(
     mapped by the ten thousand, and most words begin no phrase."""
     found: list[tuple[int, int, tuple[str, ...]]] = []
     n = len(toks)
+    if starts is not None and starts.keys().isdisjoint(toks):
+        return found  # the common case, decided in C
     for i, tok in enumerate(toks):
-        sizes = starts.get(tok, ()) if starts is not None else range(min(MAX_PHRASE, n - i), 0, -1)
+        if starts is None:
+            sizes: Iterable[int] = range(min(MAX_PHRASE, n - i), 0, -1)
+        elif tok in starts:
+            sizes = starts[tok]
+        else:
+            continue
         for size in sizes:
             if i + size > n:
                 continue

@@ -39,12 +39,17 @@ def ladder_key(ladder: Ladder) -> str:
 def features(text: str, lexicon: Lexicon) -> dict[str, float]:
     """Binary features of a note, L2-normalised: stems, adjacent-stem bigrams (``a_b``) and the
     lexicon's concepts (``@name``). Stopwords and single letters are left out."""
-    whole = tokens(text)
+    return token_features(tokens(text), lexicon)
+
+
+def token_features(whole: list[str], lexicon: Lexicon) -> dict[str, float]:
+    """:func:`features` of a note already split into :func:`tokens` (the matcher has them)."""
     toks = split_compounds(whole)
+    stop = lexicon.stopwords
     out: set[str] = set()
     prev: str | None = None
     for tok in toks:
-        if tok in lexicon.stopwords or tok == "n't" or len(tok) < 2 or tok.isdigit():
+        if tok in stop or tok == "n't" or len(tok) < 2 or tok.isdigit():
             prev = None
             continue
         s = stem(tok)
@@ -58,7 +63,7 @@ def features(text: str, lexicon: Lexicon) -> dict[str, float]:
     if not out:
         return {}
     w = 1.0 / math.sqrt(len(out))
-    return {f: w for f in sorted(out)}
+    return dict.fromkeys(sorted(out), w)
 
 
 @dataclass
@@ -70,13 +75,13 @@ class LinearModel:
     bias: list[float]
 
     def logits(self, feats: dict[str, float]) -> list[float]:
-        z = list(self.bias)
+        z = self.bias
+        weights = self.weights
         for f, x in feats.items():
-            row = self.weights.get(f)
-            if row is not None:
-                for k, w in enumerate(row):
-                    z[k] += w * x
-        return z
+            row = weights.get(f)
+            if row is not None:  # the same additions, in the same order, as a loop over k
+                z = [zk + w * x for zk, w in zip(z, row, strict=True)]
+        return list(z) if z is self.bias else z
 
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         z = self.logits(feats)
@@ -146,18 +151,23 @@ class Reranker:
 
     def rerank(
         self,
-        text: str,
+        text: str | list[str],
         lexicon: Lexicon,
         scored: list[tuple[int, float]],
         competency_of: Sequence[str],
     ) -> list[tuple[int, float]]:
         """The matcher's (expectation index, raw score) candidates with each competency's raw
-        scores scaled by :meth:`competency_factors`; the best raw score is unchanged."""
+        scores scaled by :meth:`competency_factors`; the best raw score is unchanged.
+        ``text`` may be the note's :func:`tokens` already (the matcher passes them)."""
         best: dict[str, float] = {}
         for i, raw in scored:
             c = competency_of[i]
-            best[c] = max(best.get(c, 0.0), raw)
-        factors = self.competency_factors(features(text, lexicon), best)
+            if raw > best.get(c, 0.0):
+                best[c] = raw
+            elif c not in best:
+                best[c] = 0.0
+        feats = token_features(text, lexicon) if isinstance(text, list) else features(text, lexicon)
+        factors = self.competency_factors(feats, best)
         return [(i, raw * factors[competency_of[i]]) for i, raw in scored]
 
     def to_json(self) -> str:

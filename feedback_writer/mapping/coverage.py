@@ -3,7 +3,8 @@ level and the next, and which expectations have none yet.
 
 Levels are cumulative, so "at the current level" means every expectation up to and
 including it. Evidence is what drafts would use (:func:`evidence.confirmed_evidence`):
-accepted mappings, or with a threshold also open suggestions scoring at least that.
+accepted mappings, or with a threshold also open suggestions scoring at least that. The
+figures are SQL aggregates (``Repository.evidence_counts``): no note is read one by one.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.mapping.evidence import confirmed_evidence
 from feedback_writer.storage.repository import Repository
+
+_CURRENT = "\x1fcurrent"
+_NEXT = "\x1fnext"
 
 
 @dataclass(frozen=True)
@@ -77,37 +80,33 @@ def coverage(
             )
     ladder.level_index(level)
     nxt = ladder.next_level(level)
-    notes = repo.list_notes(person, include_excluded=False)
-    evidence = confirmed_evidence(repo, ladder, person, notes=notes, threshold=threshold)
-    # expectation id -> notes; (competency, polarity) -> notes
-    by_expectation: dict[str, set[str]] = {}
-    by_polarity: dict[tuple[str, str], set[str]] = {}
-    for note_id, records in evidence.items():
-        for r in records:
-            by_expectation.setdefault(r.expectation_id, set()).add(note_id)
-            competency = ladder.expectation(r.expectation_id).competency
-            by_polarity.setdefault((competency, r.polarity), set()).add(note_id)
-    rows = []
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"the threshold must be between 0 and 1 (got {threshold})")
+    # Groups counted in SQL: every expectation under its competency (for the polarity
+    # counts), and the level's and the next level's under competency/current and /next.
+    tiers: dict[str, tuple[list[Any], list[Any]]] = {}
+    groups: list[tuple[str, str]] = [(e.id, e.competency) for e in ladder.expectations]
     for comp in ladder.competencies:
         current = ladder.expectations_up_to(level, comp.slug)
         upcoming = ladder.next_level_expectations(level, comp.slug)
-
-        def notes_on(exps: list[Any]) -> set[str]:
-            found: set[str] = set()
-            for e in exps:
-                found |= by_expectation.get(e.id, set())
-            return found
-
+        tiers[comp.slug] = (current, upcoming)
+        groups += [(e.id, f"{comp.slug}{_CURRENT}") for e in current]
+        groups += [(e.id, f"{comp.slug}{_NEXT}") for e in upcoming]
+    counts = repo.evidence_counts(person, groups, threshold)
+    covered = counts.per_expectation
+    rows = []
+    for comp in ladder.competencies:
+        current, upcoming = tiers[comp.slug]
         rows.append(
             CompetencyCoverage(
                 slug=comp.slug,
                 name=comp.name,
-                current_count=len(notes_on(current)),
-                next_count=len(notes_on(upcoming)),
-                positive=len(by_polarity.get((comp.slug, "positive"), set())),
-                negative=len(by_polarity.get((comp.slug, "negative"), set())),
-                missing_current=[e.id for e in current if e.id not in by_expectation],
-                missing_next=[e.id for e in upcoming if e.id not in by_expectation],
+                current_count=counts.per_group.get(f"{comp.slug}{_CURRENT}", 0),
+                next_count=counts.per_group.get(f"{comp.slug}{_NEXT}", 0),
+                positive=counts.per_group_polarity.get((comp.slug, "positive"), 0),
+                negative=counts.per_group_polarity.get((comp.slug, "negative"), 0),
+                missing_current=[e.id for e in current if e.id not in covered],
+                missing_next=[e.id for e in upcoming if e.id not in covered],
                 expected_current=len(current),
                 expected_next=len(upcoming),
             )
@@ -117,8 +116,8 @@ def coverage(
         level=level,
         next_level=nxt,
         threshold=threshold,
-        notes=len(notes),
-        notes_with_evidence=len(evidence),
+        notes=repo.count_notes(person, include_excluded=False),
+        notes_with_evidence=counts.notes_with_evidence,
         competencies=rows,
     )
 

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.notes.model import Note
+from feedback_writer.storage.mappings import UNCONFIRMED_MARGIN, UNCONFIRMED_PER_NOTE
 from feedback_writer.storage.records import MappingRecord
 from feedback_writer.storage.repository import Repository
 
@@ -57,10 +58,6 @@ def select_evidence(
     for records in out.values():
         records.sort(key=lambda r: (-r.score, r.expectation_id))
     return out
-
-
-UNCONFIRMED_PER_NOTE = 2
-UNCONFIRMED_MARGIN = 0.05
 
 
 def _best_guesses(records: list[MappingRecord]) -> list[MappingRecord]:

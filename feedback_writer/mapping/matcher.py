@@ -27,12 +27,12 @@ The tuning knobs, ``MatcherOptions``, live in ``options.py``; this module re-exp
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping import _cues
@@ -108,6 +108,7 @@ class Matcher:
         self._comp_slugs = [c.slug for c in ladder.competencies]
         comp_pos = {slug: i for i, slug in enumerate(self._comp_slugs)}
         self._exp_comp = [comp_pos[e.competency] for e in self._expectations]
+        self._competency_of = [e.competency for e in self._expectations]
         top = max(len(ladder.level_slugs) - 1, 1)
         self._exp_level_pos = [ladder.level_index(e.level) / top for e in self._expectations]
         self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
@@ -328,9 +329,11 @@ class Matcher:
         whole = tokens(text)
         candidates = self._scored(whole)
         if self.reranker is not None:
-            comps = [e.competency for e in self._expectations]
-            candidates = self.reranker.rerank(text, self.lexicon, candidates, comps)
-        scored = heapq.nsmallest(top_k, candidates, key=lambda p: (-p[1], p[0]))
+            candidates = self.reranker.rerank(whole, self.lexicon, candidates, self._competency_of)
+        # Best first, ties by expectation index: two stable sorts in C, no key tuples.
+        candidates.sort(key=itemgetter(0))
+        candidates.sort(key=itemgetter(1), reverse=True)
+        scored = candidates[:top_k]
         if not scored:
             return []
         strength = self._strength(whole)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from feedback_writer.mapping.matcher import Match
@@ -24,7 +24,7 @@ class NoteMapping:
         return {
             "note_id": self.note_id,
             "text": self.text,
-            "matches": [asdict(m) for m in sorted(self.matches, key=by_score)],
+            "matches": [_match_json(m) for m in sorted(self.matches, key=by_score)],
         }
 
 
@@ -42,6 +42,14 @@ class MappingRun:
     @property
     def with_evidence(self) -> int:
         return sum(1 for r in self.results if r.matches)
+
+
+def _match_json(m: Match) -> dict[str, Any]:
+    """``asdict(m)`` without its deep copies (a map prints ten thousand of these)."""
+    return {
+        "expectation_id": m.expectation_id, "competency": m.competency, "level": m.level,
+        "score": m.score, "polarity": m.polarity,
+    }  # fmt: skip
 
 
 def by_score(m: Match) -> tuple[float, str]:

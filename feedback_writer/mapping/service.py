@@ -117,9 +117,8 @@ def suggest(
     Open suggestions are replaced; accepted, rejected and user-added mappings are kept,
     and a rejected expectation is not suggested again for that note.
     """
-    notes = repo.list_notes(person, include_excluded=False)
     run = map_texts(
-        ladder, [(n.id, n.text) for n in notes], top_k=top_k, gateway=gateway,
+        ladder, repo.note_texts(person), top_k=top_k, gateway=gateway,
         names=person_names(repo, person, names), templates=templates, on_warning=on_warning,
         on_progress=on_progress,
     )  # fmt: skip

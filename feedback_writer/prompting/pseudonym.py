@@ -221,7 +221,7 @@ def person_names(repo: Repository, person: str, configured: Iterable[str] = ()) 
     (excluded ones too, so a placeholder means the same person in a draft, a later
     regenerate and a mapping run)."""
     try:
-        authors = [n.author_name for n in repo.list_notes(person, include_excluded=True)]
+        authors = repo.note_authors(person)  # each once, in note order
     except NotFoundError:  # an unknown person has no notes to send either
         authors = []
     return names_to_hide(person, configured, authors)

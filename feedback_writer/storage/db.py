@@ -191,6 +191,22 @@ class Database:
                     raise busy_error(self.path, busy_timeout()) from None
                 raise
 
+    def _iter(self, sql: str, args: Sequence[Any] = (), size: int = 1000) -> Iterator[sqlite3.Row]:
+        """The rows of a query read ``size`` at a time from one cursor: a bounded read of
+        a large result (100,000 notes are never one list)."""
+        with self._lock:
+            try:
+                cursor = self._db.execute(sql, args)
+                rows = cursor.fetchmany(size)
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise busy_error(self.path, busy_timeout()) from None
+                raise
+        while rows:
+            yield from rows
+            with self._lock:
+                rows = cursor.fetchmany(size)
+
     def _one(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
         with self._lock:
             try:

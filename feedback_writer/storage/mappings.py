@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.storage.db import now
 from feedback_writer.storage.people import PeopleStore
-from feedback_writer.storage.records import MappingRecord, MappingStatus, Polarity
+from feedback_writer.storage.records import MappingRecord, MappingStatus, Person, Polarity
 
 
 def note_rowid(note_id: str) -> int:
@@ -17,6 +18,52 @@ def note_rowid(note_id: str) -> int:
     if not note_id.startswith("n") or not note_id[1:].isdigit():
         raise NotFoundError(f"'{note_id}' is not a note id (they look like n12)")
     return int(note_id[1:])
+
+
+UNCONFIRMED_PER_NOTE = 2
+"""With a threshold, at most this many open suggestions stand in for a note's evidence."""
+UNCONFIRMED_MARGIN = 0.05
+"""... and a runner-up only when it scores within this margin of the note's best."""
+
+
+def evidence_sql(known: int, threshold: float | None) -> str:
+    """The ``ev(note_id, eid, score, polarity, status)`` CTEs: a person's evidence as
+    ``mapping.evidence.select_evidence`` picks it, in SQL. Parameters: ``known`` pairs of
+    (expectation id, group) for the table ``lad``, the person id, then the threshold
+    (when given). Only ladder expectations (``lad``) count; excluded notes never do."""
+    values = ", ".join(["(?, ?)"] * known) if known else "(NULL, NULL)"
+    sql = (
+        f"WITH lad(eid, grp) AS (VALUES {values}), "
+        "base AS (SELECT m.note_id, m.expectation_id AS eid, m.score, m.polarity, m.status "
+        "FROM mappings m JOIN notes n ON n.id = m.note_id "
+        "WHERE n.person_id = ? AND n.excluded = 0 "
+        "AND m.expectation_id IN (SELECT eid FROM lad)), "
+        "acc AS (SELECT note_id, eid, score, polarity, status FROM base "
+        "WHERE status = 'accepted')"
+    )
+    if threshold is None:
+        return sql + ", ev AS (SELECT * FROM acc) "
+    return sql + (
+        ", ranked AS (SELECT note_id, eid, score, polarity, status, "
+        "row_number() OVER w AS rk, first_value(score) OVER w AS best FROM base "
+        "WHERE status = 'suggested' AND score >= ? "
+        "AND note_id NOT IN (SELECT note_id FROM acc) "
+        "WINDOW w AS (PARTITION BY note_id ORDER BY score DESC, eid)), "
+        "ev AS (SELECT * FROM acc UNION ALL SELECT note_id, eid, score, polarity, status "
+        f"FROM ranked WHERE rk <= {UNCONFIRMED_PER_NOTE} "
+        f"AND score >= best - {UNCONFIRMED_MARGIN!r}) "
+    )
+
+
+@dataclass
+class EvidenceCounts:
+    """Distinct notes carrying evidence, counted in SQL (the coverage view's figures)."""
+
+    notes_with_evidence: int = 0
+    per_expectation: dict[str, int] = field(default_factory=dict)
+    per_group: dict[str, int] = field(default_factory=dict)
+    """Group (as the caller named it) -> notes with evidence on any of its expectations."""
+    per_group_polarity: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _polarity(value: str) -> Polarity:
@@ -149,3 +196,80 @@ class MappingStore(PeopleStore):
             (p.id,),
         )
         return [_mapping(r) for r in rows]
+
+    def evidence_counts(
+        self,
+        person: str,
+        groups: Sequence[tuple[str, str]],
+        threshold: float | None = None,
+    ) -> EvidenceCounts:
+        """Counts of a person's evidence (accepted mappings; with ``threshold`` also the best
+        open suggestions of notes nobody confirmed) over their notes that are not excluded.
+        ``groups`` pairs each known expectation id with a group (an id may be in several);
+        ids in no pair do not count. Aggregated in SQL: nothing per note is read."""
+        p = self.get_person(person)
+        args: list[object] = [v for pair in groups for v in pair]
+        args.append(p.id)
+        if threshold is not None:
+            args.append(threshold)
+        sql = evidence_sql(len(groups), threshold) + (
+            "SELECT 'notes', NULL, NULL, count(DISTINCT note_id) FROM ev "
+            "UNION ALL SELECT 'exp', eid, NULL, count(DISTINCT note_id) FROM ev GROUP BY eid "
+            "UNION ALL SELECT 'grp', lad.grp, NULL, count(DISTINCT ev.note_id) "
+            "FROM ev JOIN lad ON lad.eid = ev.eid GROUP BY lad.grp "
+            "UNION ALL SELECT 'pol', lad.grp, ev.polarity, count(DISTINCT ev.note_id) "
+            "FROM ev JOIN lad ON lad.eid = ev.eid GROUP BY lad.grp, ev.polarity"
+        )
+        out = EvidenceCounts()
+        for kind, key, polarity, count in self._all(sql, args):
+            if kind == "notes":
+                out.notes_with_evidence = int(count)
+            elif kind == "exp":
+                out.per_expectation[key] = int(count)
+            elif kind == "grp":
+                out.per_group[key] = int(count)
+            else:
+                out.per_group_polarity[(key, polarity)] = int(count)
+        return out
+
+    def iter_evidence(
+        self,
+        person: str | Person,
+        known: Sequence[str],
+        threshold: float | None = None,
+        *,
+        note_ids: Sequence[str] | None = None,
+    ) -> Iterator[MappingRecord]:
+        """The evidence :meth:`evidence_counts` counts, one mapping at a time (a cursor,
+        not a list), ordered by note then best first. ``known``: the ladder's expectation
+        ids. ``note_ids`` limits it to those notes. ``person``: a name, or the record."""
+        p = person if isinstance(person, Person) else self.get_person(person)
+        args: list[object] = [v for eid in known for v in (eid, "")]
+        args.append(p.id)
+        if threshold is not None:
+            args.append(threshold)
+        sql = evidence_sql(len(known), threshold) + (
+            "SELECT ev.note_id, ev.eid AS expectation_id, ev.score, ev.polarity, ev.status, "
+            "m.source, m.updated_at FROM ev JOIN mappings m "
+            "ON m.note_id = ev.note_id AND m.expectation_id = ev.eid"
+        )
+        if note_ids is not None:
+            sql += " WHERE ev.note_id IN (SELECT value FROM json_each(?))"
+            args.append("[" + ",".join(str(note_rowid(i)) for i in note_ids) + "]")
+        sql += " ORDER BY ev.note_id, ev.score DESC, ev.eid"
+        return (_mapping(row) for row in self._iter(sql, args))
+
+    def evidence_rows(
+        self, person: str | Person, known: Sequence[str], threshold: float | None = None
+    ) -> Iterator[tuple[int, str, float, str, str]]:
+        """:meth:`iter_evidence` as plain rows (note row id, expectation id, score,
+        polarity, status), read from a cursor: what planning a draft of many notes needs."""
+        p = person if isinstance(person, Person) else self.get_person(person)
+        args: list[object] = [v for eid in known for v in (eid, "")]
+        args.append(p.id)
+        if threshold is not None:
+            args.append(threshold)
+        sql = evidence_sql(len(known), threshold) + (
+            "SELECT note_id, eid, score, polarity, status FROM ev ORDER BY note_id, score DESC, eid"
+        )
+        return (tuple(r) for r in self._iter(sql, args))  # type: ignore[misc]

@@ -36,6 +36,32 @@ def _note(row: sqlite3.Row, person: str) -> Note:
     )
 
 
+def _window_sql(
+    columns: str,
+    person_id: int,
+    since: dt.date | None,
+    until: dt.date | None,
+    include_excluded: bool,
+    include_proposed: bool,
+    include_undated: bool,
+) -> tuple[str, list[Any]]:
+    sql = f"SELECT {columns} FROM notes WHERE person_id = ?"
+    args: list[Any] = [person_id]
+    undated = "date IS NULL OR " if include_undated else ""
+    if since:
+        sql += f" AND ({undated}date >= ?)"
+        args.append(since.isoformat())
+    if until:
+        sql += f" AND ({undated}date <= ?)"
+        args.append(until.isoformat())
+    if not include_excluded:
+        sql += " AND excluded = 0"
+    if not include_proposed:
+        sql += " AND state != 'proposed'"
+    sql += " ORDER BY coalesce(date, substr(created_at, 1, 10)), id"
+    return sql, args
+
+
 class NoteStore(MappingStore):
     """A person's notes; deleting one hands back what is needed to undo it."""
 
@@ -126,30 +152,76 @@ class NoteStore(MappingStore):
         include_excluded: bool = True,
         include_proposed: bool = True,
         include_undated: bool = True,
+        limit: int | None = None,
     ) -> list[Note]:
         """A person's notes, oldest first. Undated notes are inside a window unless
         ``include_undated`` is False (then a dated window holds dated notes only). Drafts
-        pass ``include_proposed=False``: notes imported from git count once kept."""
+        pass ``include_proposed=False``: notes imported from git count once kept.
+        ``limit``: the first so many only (a screen's first page)."""
         p = self.get_person(person)
-        sql = "SELECT * FROM notes WHERE person_id = ?"
-        args: list[Any] = [p.id]
-        undated = "date IS NULL OR " if include_undated else ""
-        if since:
-            sql += f" AND ({undated}date >= ?)"
-            args.append(since.isoformat())
-        if until:
-            sql += f" AND ({undated}date <= ?)"
-            args.append(until.isoformat())
-        if not include_excluded:
-            sql += " AND excluded = 0"
-        if not include_proposed:
-            sql += " AND state != 'proposed'"
-        sql += " ORDER BY coalesce(date, substr(created_at, 1, 10)), id"
+        sql, args = _window_sql("*", p.id, since, until, include_excluded, include_proposed,
+                                include_undated)  # fmt: skip
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         return [_note(r, p.name) for r in self._all(sql, args)]
 
-    def count_notes(self, person: str) -> int:
+    def window_rows(
+        self,
+        person: str | Person,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        include_undated: bool = True,
+    ) -> list[tuple[int, str, str, int]]:
+        """(row id, day, author kind, text length) of the notes a draft's window holds
+        (:meth:`list_notes` without excluded and proposed notes), in its order: enough to
+        plan a prompt without reading any text. ``person``: a name, or the record."""
+        p = person if isinstance(person, Person) else self.get_person(person)
+        sql, args = _window_sql(
+            "id, coalesce(date, substr(created_at, 1, 10)), author_kind, length(text)",
+            p.id, since, until, False, False, include_undated,
+        )  # fmt: skip
+        kinds: dict[str, str] = {}  # one string per author kind, not one per row
+        return [(r[0], r[1], kinds.setdefault(r[2], r[2]), r[3]) for r in self._iter(sql, args)]
+
+    def note_authors(self, person: str) -> list[str | None]:
+        """The author of each of a person's notes (excluded ones too) in :meth:`list_notes`
+        order, each name once: what pseudonymising needs, without reading the notes."""
         p = self.get_person(person)
-        row = self._one("SELECT count(*) FROM notes WHERE person_id = ?", (p.id,))
+        sql, args = _window_sql("author_name", p.id, None, None, True, True, True)
+        return list(dict.fromkeys(r[0] for r in self._iter(sql, args)))
+
+    def notes_by_ids(self, note_ids: Sequence[str]) -> list[Note]:
+        """The notes with these ids, in the order given (unknown ids are left out)."""
+        found: dict[str, Note] = {}
+        rowids = [note_rowid(i) for i in note_ids]
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            sql = (
+                "SELECT notes.*, people.name AS person_name FROM notes JOIN people ON "
+                f"people.id = notes.person_id WHERE notes.id IN ({', '.join('?' * len(chunk))})"
+            )
+            for r in self._all(sql, chunk):
+                note = _note(r, r["person_name"])
+                found[note.id] = note
+        return [found[i] for i in note_ids if i in found]
+
+    def note_texts(self, person: str, *, include_excluded: bool = False) -> list[tuple[str, str]]:
+        """``(note id, text)`` of a person's notes in :meth:`list_notes` order: what mapping
+        needs, without building a :class:`Note` per row."""
+        p = self.get_person(person)
+        sql = "SELECT id, text FROM notes WHERE person_id = ?"
+        if not include_excluded:
+            sql += " AND excluded = 0"
+        sql += " ORDER BY coalesce(date, substr(created_at, 1, 10)), id"
+        return [(f"n{r[0]}", r[1]) for r in self._all(sql, (p.id,))]
+
+    def count_notes(self, person: str, *, include_excluded: bool = True) -> int:
+        p = self.get_person(person)
+        sql = "SELECT count(*) FROM notes WHERE person_id = ?"
+        if not include_excluded:
+            sql += " AND excluded = 0"
+        row = self._one(sql, (p.id,))
         return int(row[0]) if row else 0
 
     def count_undated(self, person: str, *, include_excluded: bool = False) -> int:

@@ -126,8 +126,16 @@ class NotesScreen(ProposedNotesScreen):
     READ_IN_WORKER_FROM = 500
     """From this many notes on, they are read in a worker thread, not on the UI thread."""
 
+    FILL_AT_ONCE = 1000
+    """Up to this many notes fill the table at once; more open with a first page."""
+    FIRST_PAGE = 200
+    """Rows a long table opens with (reaching the note in the editor)."""
+    FILL_CHUNK = 2000
+    """Rows added at a time to a long table after its first page, one chunk a refresh."""
+
     def __init__(self) -> None:
         super().__init__()
+        self._fill_round = 0
         self._notes: list[Note] = []
         self._target = _Target(None, "")
         self._undo: list[tuple[Note, list[MappingRecord]]] = []
@@ -170,19 +178,38 @@ class NotesScreen(ProposedNotesScreen):
         if self.person is None:
             return
         self._editor.flush()
-        if self.repo.count_notes(self.person) < self.READ_IN_WORKER_FROM:
+        count = self.repo.count_notes(self.person)
+        if count < self.READ_IN_WORKER_FROM:
             self._show_notes(self.person, self.repo.list_notes(self.person))
         else:
-            self._read_notes(self.person)
+            # A long list opening empty shows its first page while the rest is read.
+            first_page = count > self.FILL_AT_ONCE and not self._notes
+            self._read_notes(self.person, first_page)
 
     @work(thread=True, exclusive=True, group="notes-read", exit_on_error=False)
-    def _read_notes(self, person: str) -> None:
+    def _read_notes(self, person: str, first_page: bool = False) -> None:
         try:
+            if first_page:
+                first = self.repo.list_notes(person, limit=self.FIRST_PAGE)
+                self.app.call_from_thread(self._show_first_page, person, first)
             notes = self.repo.list_notes(person)
         except Exception as exc:
             self.fail("Reading the notes", exc)
             return
         self.app.call_from_thread(self._show_notes, person, notes)
+
+    def _show_first_page(self, person: str, notes: list[Note]) -> None:
+        """The first notes of a long list, shown while the whole list is read."""
+        shown = self.shown_notes(notes)
+        if person != self.person or not self.is_attached or self._notes or not shown:
+            return
+        table: DataTable[str] = self.query_one(DataTable)
+        for n in shown:
+            table.add_row(*_cells(n), key=n.id)
+        self._notes = shown
+        self.query_one("#empty", Static).display = False
+        table.display = True
+        self._load(shown[0])
 
     def _show_notes(self, person: str, notes: list[Note]) -> None:
         """Fill the table with ``notes`` (read off the UI thread) and place the cursor."""
@@ -200,15 +227,30 @@ class NotesScreen(ProposedNotesScreen):
             self._load(None)
 
     def _fill_table(self, notes: list[Note]) -> None:
+        """Fill the table: at once up to FILL_AT_ONCE notes; beyond, a first page (reaching
+        the note in the editor) now and the rest in chunks after each refresh."""
         table: DataTable[str] = self.query_one(DataTable)
         self._notes = self.shown_notes(notes)
+        self._fill_round += 1  # a newer fill stops an older one's chunks
         table.clear()
-        for n in self._notes:
-            table.add_row(*_cells(n), key=n.id)
+        first = len(self._notes)
+        if first > self.FILL_AT_ONCE:
+            at = next((i for i, n in enumerate(self._notes) if n.id == self._current), 0)
+            first = max(self.FIRST_PAGE, at + self.FIRST_PAGE)
+        self._add_rows(self._fill_round, 0, first)
         empty = self.query_one("#empty", Static)
         empty.update(_NO_PROPOSED if self.proposed_only else _NO_NOTES)
         empty.display = not self._notes
         table.display = bool(self._notes)
+
+    def _add_rows(self, fill_round: int, start: int, end: int) -> None:
+        if fill_round != self._fill_round or not self.is_attached:
+            return
+        table: DataTable[str] = self.query_one(DataTable)
+        for n in self._notes[start:end]:
+            table.add_row(*_cells(n), key=n.id)
+        if end < len(self._notes):
+            self.call_after_refresh(self._add_rows, fill_round, end, end + self.FILL_CHUNK)
 
     def _load(self, note: Note | None) -> None:
         """Put ``note`` in the editor (None: an empty editor for a new note)."""

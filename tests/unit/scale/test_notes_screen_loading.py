@@ -41,3 +41,33 @@ async def test_the_notes_screen_fills_its_table_once_from_a_worker(monkeypatch):
     ctx.repo.close()
     assert fills == [300]
     assert reads and not any(reads)  # never read on the UI (main) thread
+
+
+async def test_a_long_list_opens_with_a_first_page_and_fills_the_rest_in_chunks(monkeypatch):
+    ctx = AppContext()
+    ctx.repo.import_notes("Ana", [ParsedNote(text=f"note {i}") for i in range(300)])
+    pages: list[int] = []
+    real_first = NotesScreen._show_first_page
+
+    def first_page(self, person, notes):  # type: ignore[no-untyped-def]
+        pages.append(len(notes))
+        real_first(self, person, notes)
+
+    monkeypatch.setattr(NotesScreen, "_show_first_page", first_page)
+    monkeypatch.setattr(NotesScreen, "READ_IN_WORKER_FROM", 100)
+    monkeypatch.setattr(NotesScreen, "FILL_AT_ONCE", 50)
+    monkeypatch.setattr(NotesScreen, "FIRST_PAGE", 20)
+    monkeypatch.setattr(NotesScreen, "FILL_CHUNK", 40)
+    app = make_app(ctx, person="Ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_workers(pilot)
+        table = app.screen.query_one(DataTable)
+        for _ in range(50):
+            if table.row_count == 300:
+                break
+            await pilot.pause(0.02)
+        assert table.row_count == 300
+        assert [str(k.value) for k in list(table.rows)[:3]] == ["n1", "n2", "n3"]
+        assert table.cursor_row == 0
+    ctx.repo.close()
+    assert pages == [20]

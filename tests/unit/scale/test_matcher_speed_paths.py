@@ -1,0 +1,38 @@
+"""The matcher's fast paths give the same answers as the plain ones (no timing here)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from feedback_writer.mapping._text import default_lexicon, find_phrases, tokens
+from feedback_writer.mapping.classifier import LinearModel, features, token_features
+from feedback_writer.mapping.matcher import Match
+from feedback_writer.mapping.results import NoteMapping
+
+
+def test_token_features_are_the_features_of_the_text():
+    lex = default_lexicon()
+    text = "Rewrote the on-call runbook after the outage; didn't wait for the 2 reviews"
+    assert token_features(tokens(text), lex) == features(text, lex)
+
+
+def test_logits_add_each_row_in_order():
+    model = LinearModel(["a", "b"], {"x": [1.0, -2.0], "y": [0.5, 0.25]}, [0.1, 0.2])
+    assert model.logits({"x": 0.5, "y": 2.0, "unknown": 1.0}) == [
+        0.1 + 1.0 * 0.5 + 0.5 * 2.0,
+        0.2 + -2.0 * 0.5 + 0.25 * 2.0,
+    ]
+    assert model.logits({}) == [0.1, 0.2] and model.logits({}) is not model.bias
+
+
+def test_find_phrases_with_and_without_starts_agree():
+    lex = default_lexicon()
+    toks = tokens("we had to revert the release and went down for an hour")
+    table = lex.outcome_cues
+    assert find_phrases(toks, table, lex.starts["outcome_cues"]) == find_phrases(toks, table)
+    assert find_phrases(["zzz"], table, lex.starts["outcome_cues"]) == []
+
+
+def test_map_json_of_a_match_is_its_asdict():
+    m = Match("execution.mid.x", "execution", "mid", 0.5, "positive")
+    assert NoteMapping("n1", "t", [m]).to_json()["matches"] == [asdict(m)]
