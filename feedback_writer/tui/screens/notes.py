@@ -9,7 +9,6 @@ is retried, never dropped); each loaded note gets a save function bound to that 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -27,76 +26,15 @@ from feedback_writer.tui.dialogs.file_picker import FilePickerDialog, GitRequest
 from feedback_writer.tui.messages import EditorSaved, EditorSaveFailed, NotesImported
 from feedback_writer.tui.screens.notes_git import BINDINGS as PROPOSED_BINDINGS
 from feedback_writer.tui.screens.notes_git import ProposedNotesScreen
-from feedback_writer.tui.widgets.autosave import AutosaveEditor
-
-
-def _first_line(text: str, width: int = 30) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def _who(note: Note) -> str:
-    if note.author_kind.value == "manager":
-        return ""
-    return note.author_kind.value + (f": {note.author_name}" if note.author_name else "")
-
-
-def _source(note: Note) -> str:
-    who = _who(note)
-    where = Path(note.source_label).name
-    where = where if len(where) <= 16 else "…" + where[-15:]
-    return (who + " · " if who else "") + where
-
-
-_NO_NOTES = (
-    "No notes yet. [b]a[/b] adds one (type, it saves itself); [b]i[/b] imports a Markdown, "
-    "text or JSONL file, or proposes notes from a git repository's folder."
+from feedback_writer.tui.screens.notes_rows import (
+    NO_NOTES,
+    NO_PROPOSED,
+    NoteTarget,
+    cells,
+    leading_date_of,
+    who,
 )
-_NO_PROPOSED = "No proposed notes. [b]p[/b] shows all notes again."
-
-
-def _leading_date(text: str) -> tuple[dt.date | None, str]:
-    """A "2026-01-12:" prefix read as the importer reads it: the date and the rest; a
-    prefix that does not resolve to one day leaves the text as it is."""
-    from feedback_writer.notes.dates import DateNotFound, leading_date
-
-    try:
-        found = leading_date(text.strip())
-    except DateNotFound:
-        return None, text
-    if found is None or found.date is None or not found.rest.strip():
-        return None, text
-    return found.date, found.rest.strip()
-
-
-def _cells(note: Note) -> tuple[str, str, str, str]:
-    """The table row of a note: id, date, first line, source."""
-    return (
-        note.id,
-        note.date.isoformat() if note.date else "",
-        _first_line(note.text)
-        + (" (excluded)" if note.excluded else "")
-        + (" (proposed)" if note.proposed else ""),
-        _source(note),
-    )
-
-
-class _Target:
-    """The note in the editor (``note_id`` None: a new one, set by its first save) and its
-    date as typed. A failed save retried later still goes to this note."""
-
-    def __init__(self, note_id: str | None, date_raw: str) -> None:
-        self.note_id = note_id
-        self.date_raw = date_raw
-
-    def date(self) -> tuple[dt.date | None, bool]:
-        raw = self.date_raw.strip()
-        if not raw:
-            return None, True
-        try:
-            return dt.date.fromisoformat(raw), True
-        except ValueError:
-            return None, False
+from feedback_writer.tui.widgets.autosave import AutosaveEditor
 
 
 class NotesScreen(ProposedNotesScreen):
@@ -137,7 +75,7 @@ class NotesScreen(ProposedNotesScreen):
         super().__init__()
         self._fill_round = 0
         self._notes: list[Note] = []
-        self._target = _Target(None, "")
+        self._target = NoteTarget(None, "")
         self._undo: list[tuple[Note, list[MappingRecord]]] = []
         self._loading = False
 
@@ -156,7 +94,7 @@ class NotesScreen(ProposedNotesScreen):
         yield Horizontal(
             Vertical(
                 table,
-                Static(_NO_NOTES, id="empty"),
+                Static(NO_NOTES, id="empty"),
             ),
             Vertical(
                 Label("new note", id="note-head"),
@@ -205,7 +143,7 @@ class NotesScreen(ProposedNotesScreen):
             return
         table: DataTable[str] = self.query_one(DataTable)
         for n in shown:
-            table.add_row(*_cells(n), key=n.id)
+            table.add_row(*cells(n), key=n.id)
         self._notes = shown
         self.query_one("#empty", Static).display = False
         table.display = True
@@ -239,7 +177,7 @@ class NotesScreen(ProposedNotesScreen):
             first = max(self.FIRST_PAGE, at + self.FIRST_PAGE)
         self._add_rows(self._fill_round, 0, first)
         empty = self.query_one("#empty", Static)
-        empty.update(_NO_PROPOSED if self.proposed_only else _NO_NOTES)
+        empty.update(NO_PROPOSED if self.proposed_only else NO_NOTES)
         empty.display = not self._notes
         table.display = bool(self._notes)
 
@@ -248,7 +186,7 @@ class NotesScreen(ProposedNotesScreen):
             return
         table: DataTable[str] = self.query_one(DataTable)
         for n in self._notes[start:end]:
-            table.add_row(*_cells(n), key=n.id)
+            table.add_row(*cells(n), key=n.id)
         if end < len(self._notes):
             self.call_after_refresh(self._add_rows, fill_round, end, end + self.FILL_CHUNK)
 
@@ -257,9 +195,9 @@ class NotesScreen(ProposedNotesScreen):
         self._loading = True
         head = "new note: type, it saves itself"
         if note is not None:
-            who = _who(note)
-            head = f"{note.id} · {note.source_label}" + (f" · {who}" if who else "")
-        target = _Target(
+            author = who(note)
+            head = f"{note.id} · {note.source_label}" + (f" · {author}" if author else "")
+        target = NoteTarget(
             note.id if note else None, note.date.isoformat() if note and note.date else ""
         )
         # The editor saves what was typed before to the previous note, then switches.
@@ -330,7 +268,7 @@ class NotesScreen(ProposedNotesScreen):
             for label in self.query("#save-status").results(Label):
                 label.update(text)
 
-    def _save(self, target: _Target, text: str) -> None:
+    def _save(self, target: NoteTarget, text: str) -> None:
         """Store ``text`` in ``target``'s note (a new note on its first save). Raises on a
         failure: the editor keeps the text and retries."""
         if self.person is None:
@@ -340,7 +278,7 @@ class NotesScreen(ProposedNotesScreen):
             self._status("empty notes are not saved (d deletes)")
             return
         if date is None and not target.date_raw.strip():
-            date, text = _leading_date(text)
+            date, text = leading_date_of(text)
         if target.note_id is None:
             note = self.repo.add_note(self.person, ParsedNote(text=text.strip(), date=date))
             target.note_id = note.id
@@ -363,7 +301,7 @@ class NotesScreen(ProposedNotesScreen):
         note = self.repo.get_note(keep)
         self._notes[index] = note
         table: DataTable[str] = self.query_one(DataTable)
-        for column, value in zip(table.columns, _cells(note), strict=False):
+        for column, value in zip(table.columns, cells(note), strict=False):
             table.update_cell(keep, column, value)
 
     # --- actions ----------------------------------------------------------------------
@@ -388,14 +326,14 @@ class NotesScreen(ProposedNotesScreen):
         except FeedbackWriterError as exc:
             self.fw.show_error(exc)
             return
-        self._target = _Target(None, "")
+        self._target = NoteTarget(None, "")
         self.reload()
         self.notify(f"Deleted {note.id}. Press u to undo.", title="Note deleted")
 
     def _settle(self, ids: list[str], *, keep: bool) -> None:
         self._editor.flush()
         if not keep and self._current in ids:
-            self._target = _Target(None, "")  # dropped: the editor moves to another note
+            self._target = NoteTarget(None, "")  # dropped: the editor moves to another note
         super()._settle(ids, keep=keep)
 
     def action_undo(self) -> None:
