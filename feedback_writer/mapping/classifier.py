@@ -45,21 +45,33 @@ def features(text: str, lexicon: Lexicon) -> dict[str, float]:
 def token_features(whole: list[str], lexicon: Lexicon) -> dict[str, float]:
     """:func:`features` of a note already split into :func:`tokens` (the matcher has them)."""
     toks = split_compounds(whole)
+    keyed = [stem(t) for t in whole]
+    return note_features(toks, [stem(t) for t in toks], lexicon.find("concepts", keyed), lexicon)
+
+
+def note_features(
+    toks: list[str],
+    stems: list[str],
+    concepts: list[tuple[int, int, tuple[str, ...]]],
+    lexicon: Lexicon,
+) -> dict[str, float]:
+    """:func:`token_features` from what the matcher has computed already: the compound-split
+    tokens, their stems, and the concept phrases ``lexicon.find("concepts", ...)`` found."""
     stop = lexicon.stopwords
     out: set[str] = set()
+    add = out.add
     prev: str | None = None
-    for tok in toks:
+    for tok, s in zip(toks, stems, strict=True):
         if tok in stop or tok == "n't" or len(tok) < 2 or tok.isdigit():
             prev = None
             continue
-        s = stem(tok)
-        out.add(s)
+        add(s)
         if prev is not None:
-            out.add(f"{prev}_{s}")
+            add(f"{prev}_{s}")
         prev = s
-    keyed = [stem(t) for t in whole]
-    for _, _, phrase in lexicon.find("concepts", keyed):
-        out.update(lexicon.concepts[phrase])
+    table = lexicon.concepts
+    for _, _, phrase in concepts:
+        out.update(table[phrase])
     if not out:
         return {}
     w = 1.0 / math.sqrt(len(out))
@@ -155,10 +167,12 @@ class Reranker:
         lexicon: Lexicon,
         scored: list[tuple[int, float]],
         competency_of: Sequence[str],
+        *,
+        feats: dict[str, float] | None = None,
     ) -> list[tuple[int, float]]:
         """The matcher's (expectation index, raw score) candidates with each competency's raw
         scores scaled by :meth:`competency_factors`; the best raw score is unchanged.
-        ``text`` may be the note's :func:`tokens` already (the matcher passes them)."""
+        ``text`` may be the note's :func:`tokens` already; ``feats``, its features already."""
         best: dict[str, float] = {}
         for i, raw in scored:
             c = competency_of[i]
@@ -166,7 +180,10 @@ class Reranker:
                 best[c] = raw
             elif c not in best:
                 best[c] = 0.0
-        feats = token_features(text, lexicon) if isinstance(text, list) else features(text, lexicon)
+        if feats is None:
+            feats = (
+                token_features(text, lexicon) if isinstance(text, list) else features(text, lexicon)
+            )
         factors = self.competency_factors(feats, best)
         return [(i, raw * factors[competency_of[i]]) for i, raw in scored]
 

@@ -47,7 +47,7 @@ from feedback_writer.mapping._text import (
     tokens,
 )
 from feedback_writer.mapping.calibration import default_calibration
-from feedback_writer.mapping.classifier import reranker_for
+from feedback_writer.mapping.classifier import note_features, reranker_for
 from feedback_writer.mapping.options import DEFAULT_OPTIONS, MatcherOptions
 
 __all__ = ["DEFAULT_OPTIONS", "Match", "Matcher", "MatcherOptions", "Polarity"]
@@ -189,36 +189,41 @@ class Matcher:
         """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
         return self._terms(tokens(text))
 
-    def _terms(self, whole: list[str]) -> dict[str, float]:
-        opts, lex = self.options, self.lexicon
-        toks = split_compounds(whole)
-        stems = [stem(t) for t in toks] if opts.stemming else toks
+    def _terms(self, whole: list[str], note: _Note | None = None) -> dict[str, float]:
+        opts = self.options
+        note = note or _Note(whole)
+        toks = note.toks
+        stems = note.stems if opts.stemming else toks
+        stop = self.lexicon.stopwords
+        bigrams, bigram_weight = opts.bigrams, opts.bigram_weight
         out: dict[str, float] = {}
+        get = out.get
         prev: str | None = None
         for tok, s in zip(toks, stems, strict=True):
-            if tok in lex.stopwords or tok == "n't" or len(tok) < 2:
+            if tok in stop or tok == "n't" or len(tok) < 2:
                 prev = None
                 continue
             out[s] = 1.0
-            if opts.bigrams and prev is not None:
+            if bigrams and prev is not None:
                 bigram = f"{prev}_{s}"
-                out[bigram] = max(out.get(bigram, 0.0), opts.bigram_weight)
+                out[bigram] = max(get(bigram, 0.0), bigram_weight)
             prev = s
         if opts.concepts:
-            for concept in self._concepts(whole):
-                out[concept] = max(out.get(concept, 0.0), self._concept_weight)
+            cw = self._concept_weight
+            for concept in self._concepts(whole, note):
+                out[concept] = max(get(concept, 0.0), cw)
         return out
 
-    def _concepts(self, whole: list[str]) -> list[str]:
+    def _concepts(self, whole: list[str], note: _Note | None = None) -> list[str]:
         """Concepts of the lexicon a token list names. Compounds count whole ("on-call") or
         as the phrase of all their parts ("on call"), never by one part: "call" in "on-call"
         is no decision."""
         table = self.lexicon.concepts
-        keyed = [stem(t) for t in whole]
-        found = [table[p] for _, _, p in self.lexicon.find("concepts", keyed)]
+        note = note or _Note(whole)
+        found = [table[p] for _, _, p in note.concept_phrases(self.lexicon)]
         for t in whole:
             if "-" in t or "/" in t:
-                parts = tuple(stem(p) for p in re.split(r"[-/]", t) if p)
+                parts = tuple(stem(p) for p in _COMPOUND.split(t) if p)
                 if parts in table:
                     found.append(table[parts])
         return [c for group in found for c in group]
@@ -283,12 +288,12 @@ class Matcher:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
         return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
 
-    def _topic_factors(self, whole: list[str]) -> dict[int, float]:
+    def _topic_factors(self, note: _Note) -> dict[int, float]:
         """Competency position -> score factor, for competencies with a topic. Off without
         hint borrowing: the lending reference (``_borrow``) matches ladder texts, not notes."""
         if not any(self._topics) or not self.options.borrow_hints:
             return {}
-        keyed = [stem(t) for t in split_compounds(whole)]
+        keyed = note.stems
         grams = {tuple(keyed[i : i + n]) for n in range(1, 4) for i in range(len(keyed))}
         opts = self.options
         return {
@@ -297,25 +302,29 @@ class Matcher:
             if topic
         }
 
-    def _scored(self, whole: list[str]) -> list[tuple[int, float]]:
+    def _scored(self, whole: list[str], note: _Note | None = None) -> list[tuple[int, float]]:
         opts = self.options
-        query = self._terms(whole)
+        note = note or _Note(whole)
+        query = self._terms(whole, note)
         own = self._exp_index.score(query)
         comp = self._comp_index.score(query)
-        for j, factor in self._topic_factors(whole).items():
+        exps_of_comp = self._exps_of_comp
+        for j, factor in self._topic_factors(note).items():
             if j in comp:
                 comp[j] *= factor
-            for i in self._exps_of_comp[j]:
+            for i in exps_of_comp[j]:
                 if i in own:
                     own[i] *= factor
-        scope = _cues.scope(self.lexicon, split_compounds(whole)) if opts.scope_weight else None
+        scope = _cues.scope(self.lexicon, note.toks) if opts.scope_weight else None
         cw = opts.competency_weight
         scored: list[tuple[int, float]] = []
+        append, pop = scored.append, own.pop
         for j, cscore in comp.items():
             # Expectations of a matched competency all compete, so the level cues can pick one
             # even when the note shares no word with any of their texts.
-            for i in self._exps_of_comp[j]:
-                scored.append((i, own.pop(i, 0.0) + cw * cscore))
+            share = cw * cscore
+            for i in exps_of_comp[j]:
+                append((i, pop(i, 0.0) + share))
         scored.extend(own.items())
         if scope is not None:
             sw, pos = opts.scope_weight, self._exp_level_pos
@@ -327,9 +336,14 @@ class Matcher:
         if top_k <= 0:
             return []
         whole = tokens(text)
-        candidates = self._scored(whole)
+        note = _Note(whole)
+        candidates = self._scored(whole, note)
         if self.reranker is not None:
-            candidates = self.reranker.rerank(whole, self.lexicon, candidates, self._competency_of)
+            lex = self.lexicon
+            feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
+            candidates = self.reranker.rerank(
+                whole, lex, candidates, self._competency_of, feats=feats
+            )
         # Best first, ties by expectation index: two stable sorts in C, no key tuples.
         candidates.sort(key=itemgetter(0))
         candidates.sort(key=itemgetter(1), reverse=True)
@@ -358,6 +372,28 @@ class Matcher:
     def match_many(self, texts: Sequence[str], top_k: int = 5) -> list[list[Match]]:
         """:meth:`match` for each text, in order."""
         return [self.match(t, top_k) for t in texts]
+
+
+_COMPOUND = re.compile(r"[-/]")
+
+
+class _Note:
+    """A note's token lists, computed once per match: its compounds split (``toks``), their
+    stems, the stems of the unsplit tokens (``keyed``) and the lexicon concepts found there."""
+
+    __slots__ = ("_found", "keyed", "stems", "toks", "whole")
+
+    def __init__(self, whole: list[str]) -> None:
+        self.whole = whole
+        self.toks = toks = split_compounds(whole)
+        self.stems = [stem(t) for t in toks]
+        self.keyed = [stem(t) for t in whole]
+        self._found: list[tuple[int, int, tuple[str, ...]]] | None = None
+
+    def concept_phrases(self, lexicon: Lexicon) -> list[tuple[int, int, tuple[str, ...]]]:
+        if self._found is None:
+            self._found = lexicon.find("concepts", self.keyed)
+        return self._found
 
 
 @cache
