@@ -9,7 +9,9 @@ is retried, never dropped); each loaded note gets a save function bound to that 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -68,12 +70,15 @@ class NotesScreen(ProposedNotesScreen):
     """Up to this many notes fill the table at once; more open with a first page."""
     FIRST_PAGE = 200
     """Rows a long table opens with (reaching the note in the editor)."""
-    FILL_CHUNK = 2000
+    FILL_CHUNK = 500
     """Rows added at a time to a long table after its first page, one chunk a refresh."""
+    FILL_PAUSE = 0.3
+    """While the cursor moved this recently (s), chunks wait unless it nears the last row."""
 
     def __init__(self) -> None:
         super().__init__()
         self._fill_round = 0
+        self._moved_at = 0.0
         self._notes: list[Note] = []
         self._target = NoteTarget(None, "")
         self._undo: list[tuple[Note, list[MappingRecord]]] = []
@@ -185,6 +190,11 @@ class NotesScreen(ProposedNotesScreen):
         if fill_round != self._fill_round or not self.is_attached:
             return
         table: DataTable[str] = self.query_one(DataTable)
+        moving = time.monotonic() - self._moved_at < self.FILL_PAUSE
+        if start and moving and table.cursor_row < start - self.FIRST_PAGE:
+            # Scrolling must not wait for the fill: go on once the cursor rests.
+            self.set_timer(self.FILL_PAUSE, partial(self._add_rows, fill_round, start, end))
+            return
         for n in self._notes[start:end]:
             table.add_row(*cells(n), key=n.id)
         if end < len(self._notes):
@@ -229,6 +239,7 @@ class NotesScreen(ProposedNotesScreen):
         return self._notes[min(table.cursor_row, len(self._notes) - 1)]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._moved_at = time.monotonic()
         note = self._note_at_cursor()
         if note is not None and note.id != self._current:
             self._load(note)
