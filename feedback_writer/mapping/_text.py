@@ -216,7 +216,9 @@ def parse_lexicon(data: dict[str, object]) -> Lexicon:
 @cache
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with the package."""
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    # libyaml's parser when installed (the same data, several times faster to read).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(LEXICON_PATH.read_text(encoding="utf-8"), Loader=loader)
     return parse_lexicon(data)
 
 

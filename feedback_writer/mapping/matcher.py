@@ -117,6 +117,8 @@ class Matcher:
             {tuple(stem(t) for t in split_compounds(tokens(term))) for term in c.topic}
             for c in ladder.competencies
         ]
+        # First stems of the topic phrases: the note's n-grams start only there.
+        self._topic_starts = {p[0] for topic in self._topics for p in topic if p}
         for i, c in enumerate(self._exp_comp):
             self._exps_of_comp[c].append(i)
         self._exp_index = BM25Index.build(
@@ -293,8 +295,10 @@ class Matcher:
         hint borrowing: the lending reference (``_borrow``) matches ladder texts, not notes."""
         if not any(self._topics) or not self.options.borrow_hints:
             return {}
-        keyed = note.stems
-        grams = {tuple(keyed[i : i + n]) for n in range(1, 4) for i in range(len(keyed))}
+        keyed, starts = note.stems, self._topic_starts
+        grams = {
+            tuple(keyed[i : i + n]) for i, s in enumerate(keyed) if s in starts for n in range(1, 4)
+        }
         opts = self.options
         return {
             j: opts.topic_bonus if topic & grams else opts.topic_missing_factor
