@@ -106,3 +106,25 @@ async def test_draft_section_typing_is_saved_and_the_evidence_loads(seeded: AppC
         await wait_for_workers(pilot)
         head = str(app.screen.query_one("#section-head").render())
         assert "edited" in head and "saved" in head
+
+
+async def test_text_still_unsaved_when_the_app_closes_goes_to_the_rescue_file(
+    seeded: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedback_writer.storage.recovery import UNSAVED_TEXT
+    from feedback_writer.tui.widgets import autosave
+
+    def always_locked(note_id: str, **kw: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(seeded.repo, "update_note", always_locked)
+    monkeypatch.setattr(autosave, "RETRY_SECONDS", (0.01, 0.01, 0.01, 0.01))
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *"Kept after all")
+        editor = app.screen.query_one("#note-text", AutosaveEditor)
+        assert not editor.flush() and editor.pending
+    rescue = seeded.workspace / UNSAVED_TEXT
+    assert rescue.exists(), "the unsaved text was dropped when the app closed"
+    assert "Kept after all" in rescue.read_text(encoding="utf-8")
+    assert oct(rescue.stat().st_mode & 0o777) == "0o600"

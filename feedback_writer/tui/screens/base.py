@@ -69,3 +69,11 @@ class MainScreen(Screen[None]):
     def fail(self, what: str, error: BaseException) -> None:
         """From a worker thread: report ``error`` on the screen."""
         self.post_message(WorkFailed(what, error))
+
+    def rescue_texts(self, texts: list[str]) -> object:
+        """Keep texts an editor of this screen could not store before closing (the
+        workspace's rescue file); returns where they went."""
+        from feedback_writer.storage.recovery import keep_unsaved_texts
+
+        what = f"{self.person or 'no person'}, {type(self).__name__}"
+        return keep_unsaved_texts(self.ctx.workspace, what, texts)

@@ -52,6 +52,9 @@ class AutosaveEditor(TextArea):
         self._debouncer = Debouncer(self, self.save_now, delay, max_wait)
         self._retry: Timer | None = None
         self._failures = 0
+        self.rescue: Callable[[list[str]], object] | None = None
+        """Called with the texts still unsaved when the editor closes (the screen writes
+        them to the workspace's rescue file), so a closing app never drops them."""
 
     # --- state ----------------------------------------------------------------------------
     @property
@@ -96,6 +99,10 @@ class AutosaveEditor(TextArea):
         if event.text_area is self and self.dirty:
             self._debouncer.poke()
 
+    def on_mount(self) -> None:
+        if self.rescue is None:  # the screen keeps what could not be stored (see rescue)
+            self.rescue = getattr(self.screen, "rescue_texts", None)
+
     def on_unmount(self) -> None:
         """The screen or app is closing: no timer will fire again, so retry right here."""
         self._debouncer.cancel()
@@ -103,7 +110,14 @@ class AutosaveEditor(TextArea):
             if not self.pending or self.save_now():
                 return
             time.sleep(RETRY_SECONDS[attempt])
-        self.log.error(f"autosave: text not stored when closing: {self.text!r}")
+        texts = [text for _, text in self._backlog] + ([self.text] if self.dirty else [])
+        kept = None
+        if self.rescue is not None:
+            try:
+                kept = self.rescue(texts)
+            except OSError as exc:
+                self.log.error(f"autosave: rescue file not written: {exc}")
+        self.log.error(f"autosave: {len(texts)} text(s) not stored when closing; kept: {kept}")
 
     # --- saving ---------------------------------------------------------------------------
     def save_now(self) -> bool:
