@@ -19,18 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from feedback_writer.quality import check_text  # noqa: E402
+from feedback_writer.quality.model import CATEGORIES  # noqa: E402
 
 # The categories a text-only check can find (the others need notes, levels or dates).
-TEXT_CATEGORIES = (
-    "trait",
-    "vague",
-    "absolute",
-    "hype",
-    "team-credit",
-    "no-next-step",
-    "gendered",
-    "person",
-)
+TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("unsupported", "calibration", "recency"))
 
 
 def measure(path: Path, rules_dir: str | None = None) -> dict[str, dict[str, int]]:
