@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mapping_learned import ALWAYS, train  # noqa: E402
+from mapping_learned import ALWAYS  # noqa: E402
+from mapping_notemodels import fold_matcher  # noqa: E402
 
 from feedback_writer.ladder.loader import load_ladder  # noqa: E402
 from feedback_writer.mapping.calibration import (  # noqa: E402
@@ -40,7 +41,9 @@ from feedback_writer.mapping.evaluate import LabelledNote, load_labelled  # noqa
 from feedback_writer.mapping.matcher import Matcher  # noqa: E402
 
 EVAL = ROOT / "tests" / "fixtures" / "eval"
-TUNING = ["default-b1-tune", "default-b2-tune", "default-b3-tune", "default-b4-tune"]
+TUNING = sorted(p.stem for p in EVAL.glob("default-b*-tune.jsonl")) + sorted(
+    p.stem for p in EVAL.glob("default-t*-train.jsonl")
+)
 OTHERS = ["tune-default", "heldout-default"]
 BANDS = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
 
@@ -76,7 +79,8 @@ def write_map(cal: Calibration, n: int) -> None:
         "# bench/mapping_calibration.py --fit (isotonic regression) on the default ladder's\n"
         f"# tuning sets {', '.join(TUNING)} pooled ({n} matched notes;\n"
         "# a matched no-evidence note counts as wrong), each scored out of fold: with the learned\n"
-        "# re-ranker trained without that set. Refit when the matcher or the re-ranker changes.\n"
+        "# re-ranker and note models trained without that set. Refit when the matcher, the\n"
+        "# re-ranker or the note models change.\n"
         f"scores: [{', '.join(f'{x:g}' for x in cal.scores)}]\n"
         f"probabilities: [{', '.join(f'{y:g}' for y in cal.probabilities)}]\n",
         encoding="utf-8",
@@ -91,10 +95,8 @@ def main() -> None:
     allowed |= {name: sets[name] for name in TUNING}
     folds: dict[str, Matcher] = {}
     for name in TUNING:
-        folds[name] = Matcher(ladder)
-        if folds[name].reranker is not None:
-            rest = [n for other, ns in allowed.items() if other != name for n in ns]
-            folds[name].reranker = train(ladder, rest)
+        rest = [n for other, ns in allowed.items() if other != name for n in ns]
+        folds[name] = fold_matcher(ladder, rest)
 
     def score_all() -> dict[str, list[tuple[float, float, bool]]]:
         return {name: top_pairs(folds.get(name, matcher), notes) for name, notes in sets.items()}
@@ -114,7 +116,8 @@ def main() -> None:
         cross = fit_isotonic(rest)
         cross_pairs += [(cross(s), ok) for s, _, ok in scored[name]]
     print(
-        f"b1-b4 pooled, out of fold: ECE raw {expected_calibration_error(pooled):.3f}, "
+        "tuning sets pooled"
+        f", out of fold: ECE raw {expected_calibration_error(pooled):.3f}, "
         f"calibrated {expected_calibration_error(pooled_conf):.3f}, "
         f"leave-one-set-out {expected_calibration_error(cross_pairs):.3f}"
     )

@@ -1,10 +1,12 @@
 """Measures the learned competency re-ranker (``mapping/classifier.py``) by leave-one-set-out
-over the default ladder's blind-written tuning sets b1, b2, b3, b4; ``--fit`` trains the shipped
+over the default ladder's blind-written tuning sets b1-b5; ``--fit`` trains the shipped
 model on all allowed data and writes ``mapping/data/reranker-default.json``.
 
 Allowed training data: the default ladder's own texts, signals and examples
 (``ladder/default.yaml``), ``tests/fixtures/eval/tune-default.jsonl``,
-``/work/shared/eval/notes-dev.jsonl`` and ``default-b1/b2/b3/b4-tune.jsonl``. Never trained on:
+``/work/shared/eval/notes-dev.jsonl``, ``default-b*-tune.jsonl`` and the training-only sets
+``default-t*-train.jsonl`` (written by outside writers who saw only the ladder; never measured
+blind, never folds). Never trained on:
 ``heldout-default.jsonl`` (the regression set, only measured) and ``/work/shared/eval/external``.
 
 For each fold the model is trained on everything allowed except the test set, then the test set
@@ -42,7 +44,8 @@ from feedback_writer.mapping.matcher import DEFAULT_OPTIONS, Matcher  # noqa: E4
 
 EVAL = ROOT / "tests" / "fixtures" / "eval"
 DEV = Path("/work/shared/eval/notes-dev.jsonl")
-FOLDS = ["default-b1-tune", "default-b2-tune", "default-b3-tune", "default-b4-tune"]
+FOLDS = sorted(p.stem for p in EVAL.glob("default-b*-tune.jsonl"))
+TRAIN_ONLY = sorted(p.stem for p in EVAL.glob("default-t*-train.jsonl"))
 ALWAYS = {"tune-default": EVAL / "tune-default.jsonl", "notes-dev": DEV}
 HELDOUT = EVAL / "heldout-default.jsonl"
 WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0]
@@ -168,7 +171,7 @@ def fit(ladder: Ladder, sets: dict[str, list[LabelledNote]]) -> None:
 def main() -> None:
     ladder = load_ladder(ROOT / "ladder" / "default.yaml")
     sets = {name: load_labelled(path) for name, path in ALWAYS.items()}
-    sets |= {name: load_labelled(EVAL / f"{name}.jsonl") for name in FOLDS}
+    sets |= {name: load_labelled(EVAL / f"{name}.jsonl") for name in FOLDS + TRAIN_ONLY}
     heldout = load_labelled(HELDOUT)
     if "--fit" in sys.argv[1:]:
         fit(ladder, sets)

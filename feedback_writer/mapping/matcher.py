@@ -47,7 +47,13 @@ from feedback_writer.mapping._text import (
     tokens,
 )
 from feedback_writer.mapping.calibration import default_calibration
-from feedback_writer.mapping.classifier import note_features, reranker_for
+from feedback_writer.mapping.classifier import ladder_key, note_features, reranker_for
+from feedback_writer.mapping.notemodels import (
+    BinaryModel,
+    NoteModels,
+    cue_features,
+    default_note_models,
+)
 from feedback_writer.mapping.options import DEFAULT_OPTIONS, MatcherOptions
 
 __all__ = ["DEFAULT_OPTIONS", "Match", "Matcher", "MatcherOptions", "Polarity"]
@@ -135,6 +141,8 @@ class Matcher:
         )
         self._reference = self._calibrate()
         self.reranker = reranker_for(ladder) if opts.rerank and not self.texts_only else None
+        self.note_models: NoteModels | None = default_note_models() if opts.note_models else None
+        self._key = ladder_key(ladder)
 
     # --- scores on the public scale ---------------------------------------------------
     def _calibrate(self) -> float:
@@ -286,6 +294,36 @@ class Matcher:
             duration_weight=opts.duration_weight,
         )
 
+    def _with_cues(
+        self, whole: list[str], feats: dict[str, float], polarity: Polarity, score: float
+    ) -> dict[str, float]:
+        opts, lex = self.options, self.lexicon
+        cues = cue_features(
+            score=score,
+            negative=polarity == "negative",
+            non_work=self._non_work(whole),
+            prospective=_cues.prospective(lex, whole, opts.prospective_max_past),
+            rescheduling=self._rescheduling(whole),
+        )
+        out = dict(feats)
+        out.update(cues)
+        return out
+
+    def _evidence_model(self, models: NoteModels) -> BinaryModel | None:
+        """The evidence model trained for this ladder, matched with its own hints; or None."""
+        return None if self.texts_only else models.evidence_for(self._key)
+
+    def judgement_features(self, text: str) -> dict[str, float]:
+        """The features the note models read: stems, bigrams, concepts and the cue verdicts;
+        for training them (``bench/mapping_notemodels.py``)."""
+        whole = tokens(text)
+        note = _Note(whole)
+        lex = self.lexicon
+        feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
+        best = max((raw for _, raw in self._scored(whole, note)), default=0.0)
+        score = self._squash(best * self._strength(whole))
+        return self._with_cues(whole, feats, self._polarity(whole), score)
+
     def raw_scores(self, text: str) -> list[tuple[int, float]]:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
         return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
@@ -342,8 +380,9 @@ class Matcher:
         whole = tokens(text)
         note = _Note(whole)
         candidates = self._scored(whole, note)
+        lex = self.lexicon
+        feats: dict[str, float] | None = None
         if self.reranker is not None:
-            lex = self.lexicon
             feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
             candidates = self.reranker.rerank(
                 whole, lex, candidates, self._competency_of, feats=feats
@@ -355,9 +394,20 @@ class Matcher:
         if not scored:
             return []
         strength = self._strength(whole)
+        polarity = self._polarity(whole)
+        models = self.note_models
+        if models is not None:
+            if feats is None:
+                feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
+            top = self._squash(scored[0][1] * strength)
+            judged = self._with_cues(whole, feats, polarity, top)
+            evidence = self._evidence_model(models)
+            if evidence is not None and evidence.decides(judged):
+                strength /= self.options.no_evidence_factor
+            if models.polarity is not None:
+                polarity = "negative" if models.polarity.decides(judged) else "positive"
         if self._squash(scored[0][1] * strength) < self.min_score:
             return []
-        polarity = self._polarity(whole)
         out: list[Match] = []
         for i, raw in scored:
             e = self._expectations[i]

@@ -71,12 +71,18 @@ class MatcherOptions:
     duration_weight: float = 0.5
     """Criticism weight of a span of time ("for nine days"), unless just after a repair."""
     remedy_window: int = 6
+    """A harm cue this many words or fewer after a verb of repair is the problem solved."""
     turn_distance: int = 8
     """Harm cues at least this many words before the note's last repair verb weigh half."""
-    """A harm cue this many words or fewer after a verb of repair is the problem solved."""
     rerank: bool = True
     """Re-rank competencies with the learned model shipped for this ladder, if any
     (``classifier.py``); a ladder without one, or matched texts-only, is unaffected."""
+    note_models: bool = True
+    no_evidence_factor: float = 20.0
+    """Evidence strength is divided by this when the evidence note model judges the note to
+    be no evidence (``notemodels.py``)."""
+    """Judge evidence-or-not and polarity with the shipped note models (``notemodels.py``),
+    which read the cue verdicts too; off, or with no model file, the cues decide alone."""
 
 
 DEFAULT_OPTIONS = MatcherOptions()

@@ -1,0 +1,165 @@
+"""Provides two learned judgements about a note that do not depend on any ladder: whether it is
+evidence of work at all, and whether it shows an expectation met or missed.
+
+The matcher's cue readers (``_cues.py``) catch the usual wording ("had to revert", "on leave
+next week"), but notes written by other people say the same things in words no list holds
+("on-call spent Saturday restoring the orders table", "1:1 agenda: promo packet timeline"). Two
+small binary logistic regressions over a note's stems, bigrams and lexicon concepts, plus the cue
+readers' own verdicts as features, learn those from labelled notes. They are shipped as data
+(``data/note-models.json``), trained by ``bench/mapping_notemodels.py --fit``; when the file is
+missing the matcher falls back to its cues alone.
+
+* ``evidence``: P(no evidence); at or above its threshold the note's evidence strength is
+  divided by ``MatcherOptions.no_evidence_factor``, so ``min_score`` leaves it unmatched. It
+  reads the matcher's best score too, which depends on the ladder, so it is keyed to the ladder
+  it was trained for (like the re-ranker); any other ladder is left to the cues.
+* ``polarity``: P(negative); at or above its threshold the note reads as negative. It reads
+  words and cue verdicts only (no score) and applies to every ladder. Its threshold may depend
+  on a feature (``thresholds_given``): a note the cues already read as negative needs less.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from feedback_writer.mapping.classifier import LinearModel
+
+DATA_FILE = Path(__file__).with_name("data") / "note-models.json"
+
+
+def cue_features(
+    *, score: float, negative: bool, non_work: bool, prospective: bool, rescheduling: bool
+) -> dict[str, float]:
+    """The cue readers' verdicts and the matcher's best score (in tenths) as features
+    (``@cue:...``, ``@score:...``), at weight 1."""
+    flags = {
+        f"@score:{min(int(score * 10), 9)}": True,
+        "@cue:negative": negative,
+        "@cue:positive": not negative,
+        "@cue:non-work": non_work,
+        "@cue:prospective": prospective,
+        "@cue:rescheduling": rescheduling,
+    }
+    return {k: 1.0 for k, on in flags.items() if on}
+
+
+@dataclass
+class BinaryModel:
+    """A two-class :class:`LinearModel` and the probability of ``positive_class`` at which the
+    judgement is made."""
+
+    model: LinearModel
+    positive_class: str
+    threshold: float
+    thresholds_given: dict[str, float] = field(default_factory=dict)
+    """Feature -> the threshold used instead when the note has that feature (first match)."""
+
+    def probability(self, feats: dict[str, float]) -> float:
+        return self.model.probabilities(feats)[self.positive_class]
+
+    def threshold_for(self, feats: dict[str, float]) -> float:
+        for feature, threshold in self.thresholds_given.items():
+            if feature in feats:
+                return threshold
+        return self.threshold
+
+    def decides(self, feats: dict[str, float]) -> bool:
+        return self.probability(feats) >= self.threshold_for(feats)
+
+    def to_dict(self) -> dict[str, object]:
+        rows = {f: [round(w, 3) for w in ws] for f, ws in sorted(self.model.weights.items())}
+        return {
+            "classes": self.model.classes,
+            "positive_class": self.positive_class,
+            "threshold": self.threshold,
+            "thresholds_given": self.thresholds_given,
+            "bias": [round(b, 4) for b in self.model.bias],
+            "weights": {f: ws for f, ws in rows.items() if any(ws)},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> BinaryModel:
+        weights = data["weights"]
+        bias = data["bias"]
+        classes = data["classes"]
+        assert isinstance(weights, dict) and isinstance(bias, list) and isinstance(classes, list)
+        model = LinearModel(
+            [str(c) for c in classes],
+            {str(f): [float(w) for w in ws] for f, ws in weights.items()},
+            [float(b) for b in bias],
+        )
+        threshold = data["threshold"]
+        given = data.get("thresholds_given") or {}
+        assert isinstance(threshold, (int, float)) and isinstance(given, dict)
+        return cls(
+            model,
+            str(data["positive_class"]),
+            float(threshold),
+            {str(f): float(t) for f, t in given.items()},
+        )
+
+
+@dataclass
+class NoteModels:
+    """The shipped pair; either may be ``None`` (the cues decide alone)."""
+
+    evidence: BinaryModel | None
+    polarity: BinaryModel | None
+    comment: str = ""
+    evidence_ladder: str = ""
+    """``classifier.ladder_key`` of the ladder the evidence model was trained for."""
+
+    def evidence_for(self, ladder_key: str) -> BinaryModel | None:
+        return self.evidence if ladder_key == self.evidence_ladder else None
+
+    def to_json(self) -> str:
+        """One model weight row a line, like the re-ranker's file."""
+        head = {"comment": self.comment, "evidence_ladder": self.evidence_ladder}
+        parts = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()]
+        for name, model in (("evidence", self.evidence), ("polarity", self.polarity)):
+            if model is None:
+                parts.append(f"{json.dumps(name)}: null")
+                continue
+            body = model.to_dict()
+            weights = body.pop("weights")
+            assert isinstance(weights, dict)
+            fields = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in body.items()]
+            rows = [
+                f"{json.dumps(f)}:{json.dumps(w, separators=(',', ':'))}"
+                for f, w in weights.items()
+            ]
+            fields.append('"weights": {\n' + ",\n".join(rows) + "\n}")
+            parts.append(f"{json.dumps(name)}: {{\n" + ",\n".join(fields) + "\n}")
+        return "{\n" + ",\n".join(parts) + "\n}\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> NoteModels:
+        data = json.loads(text)
+        ev, pol = data.get("evidence"), data.get("polarity")
+        return cls(
+            BinaryModel.from_dict(ev) if ev else None,
+            BinaryModel.from_dict(pol) if pol else None,
+            str(data.get("comment", "")),
+            str(data.get("evidence_ladder", "")),
+        )
+
+
+@cache
+def default_note_models() -> NoteModels | None:
+    """The shipped models, or ``None`` when the data file is absent."""
+    try:
+        return NoteModels.from_json(DATA_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+__all__ = [
+    "DATA_FILE",
+    "BinaryModel",
+    "NoteModels",
+    "cue_features",
+    "default_note_models",
+]
