@@ -48,12 +48,7 @@ from feedback_writer.mapping._text import (
 )
 from feedback_writer.mapping.calibration import default_calibration
 from feedback_writer.mapping.classifier import ladder_key, note_features, reranker_for
-from feedback_writer.mapping.notemodels import (
-    BinaryModel,
-    NoteModels,
-    cue_features,
-    default_note_models,
-)
+from feedback_writer.mapping.notemodels import NoteModels, default_note_models, judged_features
 from feedback_writer.mapping.options import DEFAULT_OPTIONS, MatcherOptions
 
 __all__ = ["DEFAULT_OPTIONS", "Match", "Matcher", "MatcherOptions", "Polarity"]
@@ -294,25 +289,6 @@ class Matcher:
             duration_weight=opts.duration_weight,
         )
 
-    def _with_cues(
-        self, whole: list[str], feats: dict[str, float], polarity: Polarity, score: float
-    ) -> dict[str, float]:
-        opts, lex = self.options, self.lexicon
-        cues = cue_features(
-            score=score,
-            negative=polarity == "negative",
-            non_work=self._non_work(whole),
-            prospective=_cues.prospective(lex, whole, opts.prospective_max_past),
-            rescheduling=self._rescheduling(whole),
-        )
-        out = dict(feats)
-        out.update(cues)
-        return out
-
-    def _evidence_model(self, models: NoteModels) -> BinaryModel | None:
-        """The evidence model trained for this ladder, matched with its own hints; or None."""
-        return None if self.texts_only else models.evidence_for(self._key)
-
     def judgement_features(self, text: str) -> dict[str, float]:
         """The features the note models read: stems, bigrams, concepts and the cue verdicts;
         for training them (``bench/mapping_notemodels.py``)."""
@@ -322,7 +298,7 @@ class Matcher:
         feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
         best = max((raw for _, raw in self._scored(whole, note)), default=0.0)
         score = self._squash(best * self._strength(whole))
-        return self._with_cues(whole, feats, self._polarity(whole), score)
+        return judged_features(lex, self.options, whole, feats, self._polarity(whole), score)
 
     def raw_scores(self, text: str) -> list[tuple[int, float]]:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
@@ -400,8 +376,8 @@ class Matcher:
             if feats is None:
                 feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
             top = self._squash(scored[0][1] * strength)
-            judged = self._with_cues(whole, feats, polarity, top)
-            evidence = self._evidence_model(models)
+            judged = judged_features(lex, self.options, whole, feats, polarity, top)
+            evidence = None if self.texts_only else models.evidence_for(self._key)
             if evidence is not None and evidence.decides(judged):
                 strength /= self.options.no_evidence_factor
             if models.polarity is not None:

@@ -25,7 +25,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from feedback_writer.mapping import _cues
+from feedback_writer.mapping._cues import Polarity
+from feedback_writer.mapping._text import Lexicon
 from feedback_writer.mapping.classifier import LinearModel
+from feedback_writer.mapping.options import MatcherOptions
 
 DATA_FILE = Path(__file__).with_name("data") / "note-models.json"
 
@@ -44,6 +48,26 @@ def cue_features(
         "@cue:rescheduling": rescheduling,
     }
     return {k: 1.0 for k, on in flags.items() if on}
+
+
+def judged_features(
+    lex: Lexicon,
+    opts: MatcherOptions,
+    whole: list[str],
+    feats: dict[str, float],
+    polarity: Polarity,
+    score: float,
+) -> dict[str, float]:
+    """A note's text features (``classifier.note_features``) with :func:`cue_features` of its
+    tokens ``whole``, its cue polarity and the matcher's best score added."""
+    cues = cue_features(
+        score=score,
+        negative=polarity == "negative",
+        non_work=_cues.non_work(lex, whole),
+        prospective=_cues.prospective(lex, whole, opts.prospective_max_past),
+        rescheduling=_cues.rescheduling(lex, whole, opts.schedule_window),
+    )
+    return feats | cues
 
 
 @dataclass
@@ -162,4 +186,5 @@ __all__ = [
     "NoteModels",
     "cue_features",
     "default_note_models",
+    "judged_features",
 ]
