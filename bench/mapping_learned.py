@@ -48,10 +48,10 @@ FOLDS = sorted(p.stem for p in EVAL.glob("default-b*-tune.jsonl"))
 TRAIN_ONLY = sorted(p.stem for p in EVAL.glob("default-t*-train.jsonl"))
 ALWAYS = {"tune-default": EVAL / "tune-default.jsonl", "notes-dev": DEV}
 HELDOUT = EVAL / "heldout-default.jsonl"
-WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0]
+WEIGHTS = [0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0]
 
 # Chosen settings (see --grid): L2, SGD epochs, ladder-text weight, secondary-label weight.
-L2, EPOCHS, LADDER_W, SECONDARY_W, FUSION_W = 1e-3, 30, 0.5, 0.0, 0.7
+L2, EPOCHS, LADDER_W, SECONDARY_W, FUSION_W = 1e-3, 30, 0.5, 0.0, 0.9
 
 
 def train(
