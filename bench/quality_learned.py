@@ -28,13 +28,33 @@ from feedback_writer.quality.rules import load_rules  # noqa: E402
 
 # The lexicon classes whose presence is a feature (generic cues: evidence, a next step ...).
 CLASSES = (
-    "evidence", "judgement", "work_detail", "next_step", "not_negative", "own_part",
-    "person_ref", "checkable", "negative", "negative_traits", "negative_behaviour",
-    "first_person", "first_person_plural", "second_person", "third_person", "masculine",
-    "feminine", "achievement_verbs", "system_nouns", "other_person", "@name", "@actor",
+    "evidence",
+    "judgement",
+    "work_detail",
+    "next_step",
+    "not_negative",
+    "own_part",
+    "person_ref",
+    "checkable",
+    "negative",
+    "negative_traits",
+    "negative_behaviour",
+    "first_person",
+    "first_person_plural",
+    "second_person",
+    "third_person",
+    "masculine",
+    "feminine",
+    "achievement_verbs",
+    "system_nouns",
+    "other_person",
+    "@name",
+    "@actor",
 )
 LEARNED = ("trait", "vague", "absolute", "team-credit", "no-next-step", "gendered", "person")
-TARGET = float(__import__("os").environ.get("QT", "0.92"))  # out-of-fold precision the thresholds aim at (a margin over 0.90)
+TARGET = float(
+    __import__("os").environ.get("QT", "0.92")
+)  # out-of-fold precision the thresholds aim at (a margin over 0.90)
 
 Item = dict  # {"set", "text", "mode", "labels", "rules": [rule ids], "feats": set}
 
@@ -50,20 +70,27 @@ def load(paths: list[Path]) -> list[Item]:
             mode = "self" if item.get("mode") == "self" else "manager"
             found = run_rules(rules, item["text"], mode, None)
             classes = present(Models(classes=CLASSES), rules, item["text"], None)
-            items.append({
-                "set": path.stem,
-                "text": item["text"],
-                "mode": mode,
-                "labels": set(item.get("labels") or []),
-                "rules": [f.rule for f in found],
-                "cats": {f.category for f in found},
-                "feats": features(item["text"], mode, [f.rule for f in found], classes),
-            })
+            items.append(
+                {
+                    "set": path.stem,
+                    "text": item["text"],
+                    "mode": mode,
+                    "labels": set(item.get("labels") or []),
+                    "rules": [f.rule for f in found],
+                    "cats": {f.category for f in found},
+                    "feats": features(item["text"], mode, [f.rule for f in found], classes),
+                }
+            )
     return items
 
 
-def train(items: list[Item], cat: str, epochs: int = int(__import__("os").environ.get("QE", "25")), l2: float = float(__import__("os").environ.get("QL", "1e-3")),
-          seed: int = 7) -> tuple[float, dict[str, float]]:
+def train(
+    items: list[Item],
+    cat: str,
+    epochs: int = int(__import__("os").environ.get("QE", "25")),
+    l2: float = float(__import__("os").environ.get("QL", "1e-3")),
+    seed: int = 7,
+) -> tuple[float, dict[str, float]]:
     """Logistic regression by AdaGrad on binary features; returns (bias, weights)."""
     rng = random.Random(seed)
     w: dict[str, float] = {}
@@ -133,8 +160,11 @@ def oof_probs(items: list[Item], cat: str) -> list[tuple[bool, float, bool]]:
     out: list[tuple[bool, float, bool]] = []
     for held in sorted({it["set"] for it in items}):
         model = train([it for it in items if it["set"] != held], cat)
-        out += [(cat in it["cats"], prob(model, it["feats"]), cat in it["labels"])
-                for it in items if it["set"] == held]
+        out += [
+            (cat in it["cats"], prob(model, it["feats"]), cat in it["labels"])
+            for it in items
+            if it["set"] == held
+        ]
     return out
 
 
@@ -145,22 +175,35 @@ def fit(items: list[Item], cat: str, target: float = TARGET) -> dict:
 
 
 MESSAGES = {
-    "trait": ("'{match}' judges who the person is rather than what they did.",
-              "Describe what they did, in which situation, and its effect."),
-    "vague": ("'{match}' gives no situation, behaviour or outcome.",
-              "Say what they did, when or where, and what changed as a result (e.g. 'cut the "
-              "release checklist from 2 hours to 20 minutes in Q3')."),
-    "absolute": ("'{match}' states an absolute or a hedge the evidence cannot carry.",
-                 "Give the count or the instances you saw, or say it plainly."),
-    "team-credit": ("'{match}' credits a group; this review is about one person's part.",
-                    "Say what this person did within the group's result."),
-    "no-next-step": ("A criticism or growth point with no next step the person could act on.",
-                     "Add one concrete step and when (e.g. 'pair with X on the next two "
-                     "releases')."),
-    "gendered": ("'{match}' reads as gendered or gender-coded wording.",
-                 "Use neutral words and describe the behaviour and its effect."),
-    "person": ("'{match}' mixes how the person is addressed.",
-               "Keep one voice: first person in a self-review; 'you' or the name, not both."),
+    "trait": (
+        "'{match}' judges who the person is rather than what they did.",
+        "Describe what they did, in which situation, and its effect.",
+    ),
+    "vague": (
+        "'{match}' gives no situation, behaviour or outcome.",
+        "Say what they did, when or where, and what changed as a result (e.g. 'cut the "
+        "release checklist from 2 hours to 20 minutes in Q3').",
+    ),
+    "absolute": (
+        "'{match}' states an absolute or a hedge the evidence cannot carry.",
+        "Give the count or the instances you saw, or say it plainly.",
+    ),
+    "team-credit": (
+        "'{match}' credits a group; this review is about one person's part.",
+        "Say what this person did within the group's result.",
+    ),
+    "no-next-step": (
+        "A criticism or growth point with no next step the person could act on.",
+        "Add one concrete step and when (e.g. 'pair with X on the next two releases').",
+    ),
+    "gendered": (
+        "'{match}' reads as gendered or gender-coded wording.",
+        "Use neutral words and describe the behaviour and its effect.",
+    ),
+    "person": (
+        "'{match}' mixes how the person is addressed.",
+        "Keep one voice: first person in a self-review; 'you' or the name, not both.",
+    ),
 }
 
 
@@ -168,7 +211,7 @@ def build(items: list[Item], cats: tuple[str, ...] = LEARNED) -> dict:
     """The learned.json document trained on ``items``."""
     out: dict = {
         "source": "trained by bench/quality_learned.py on tests/fixtures/quality "
-                  f"({', '.join(sorted({it['set'] for it in items}))})",
+        f"({', '.join(sorted({it['set'] for it in items}))})",
         "licence": "MIT (this project's licence)",
         "classes": list(CLASSES),
         "categories": {},
@@ -187,8 +230,9 @@ def write(doc: dict, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", type=Path, nargs="+")
-    parser.add_argument("-o", "--output", type=Path,
-                        default=ROOT / "feedback_writer/quality/data/learned.json")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=ROOT / "feedback_writer/quality/data/learned.json"
+    )
     args = parser.parse_args()
     write(build(load(args.sets)), args.output)
     print(f"wrote {args.output}")

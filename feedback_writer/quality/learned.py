@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def features(
                 feats.add("u:<cap>")
         words.append("</s>")
         feats.update(f"u:{w}" for w in words[1:-1])
-        feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+        feats.update(f"b:{a}_{b}" for a, b in pairwise(words))
     for rule in rules:
         feats.add(f"r:{rule}")
         feats.add(f"c:{rule.split('.')[0]}")
@@ -216,4 +217,3 @@ def _model_finding(
         model.message.replace("{match}", span),
         model.suggestion.replace("{match}", span),
     )
-
