@@ -1,13 +1,14 @@
 """Provides the learned checks: a small logistic model per fuzzy category, shipped as data
 (``quality/data/learned.json``, replaced by a company folder's file of the same name), that
-decides together with the word-list rules whether a paragraph has a problem of its kind.
+decides together with the word-list rules whether a line has a problem of its kind.
 
-A model scores a paragraph from generic features: its words and word pairs, the mode, and
-which rules fired on it. Per category the data file says how model and rules combine:
-``threshold`` (flag when the probability reaches it, rule or not), ``veto`` (drop the
+A model scores each line (a paragraph or a list item) from generic features: its words
+and word pairs, the mode, which rules fired on it and which lexicon classes it has. Per
+category the data file says how model and rules combine: ``threshold`` (flag when the
+probability reaches it and no class of ``unless`` is present), ``veto`` (drop the
 rules' findings of the category when the probability is below it) and, for a model-only
 finding, the message and suggestion. The span of a model-only finding is the sentence of
-the paragraph that scores highest. No word lives here; the weights are in the data file,
+the line that scores highest. No word lives here; the weights are in the data file,
 trained by ``bench/quality_learned.py``.
 """
 
@@ -24,14 +25,17 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from feedback_writer.quality.engine import Matcher
+from feedback_writer.quality.engine import HEADING, Matcher, not_claim_spans
 from feedback_writer.quality.model import CATEGORIES, CheckContext, Finding
 from feedback_writer.quality.rules import RuleSet
 from feedback_writer.quality.text import sentences, tokens
 
 MODEL_FILE = "learned.json"
+MIN_WORDS = 4
+# A line that is all emphasis ("_Peer input: summarised ..._"): a note, not a claim.
+_EMPHASIS = re.compile(r"_[^_]+_|\*[^*]+\*")
 _DIGITS = re.compile(r"\d+")
-_PARAGRAPH = re.compile(r"\n\s*\n+")
+_LINE = re.compile(r"\n\s*")
 
 
 def features(
@@ -76,6 +80,7 @@ class CategoryModel:
     veto: float | None = None
     message: str = ""
     suggestion: str = ""
+    unless: tuple[str, ...] = ()
 
     def probability(self, feats: Iterable[str]) -> float:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
@@ -113,10 +118,19 @@ def parse_models(data: dict[str, Any], origin: str) -> Models:
             entry.get("veto"),
             str(entry.get("message", "")),
             str(entry.get("suggestion", "")),
+            tuple(str(c) for c in entry.get("unless") or ()),
         )
     if problems:
         raise QualityRulesError(problems)
     classes = tuple(str(c) for c in data.get("classes") or ())
+    problems += [
+        f"{origin}: {m.category}: 'unless' names {c!r}, not in 'classes'"
+        for m in out.values()
+        for c in m.unless
+        if c not in classes
+    ]
+    if problems:
+        raise QualityRulesError(problems)
     return Models(out, classes, f"{data.get('source')} ({data.get('licence')})")
 
 
@@ -145,10 +159,11 @@ def _load(company: str | None) -> Models:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph (split at blank lines)."""
+    """(start, end) of each unit a model scores: a line (a paragraph, a list item), as the
+    one- or two-sentence texts the models were trained on."""
     out: list[tuple[int, int]] = []
     start = 0
-    for m in _PARAGRAPH.finditer(text):
+    for m in _LINE.finditer(text):
         out.append((start, m.start()))
         start = m.end()
     out.append((start, len(text)))
@@ -170,23 +185,39 @@ def combine(
     context: CheckContext | None,
     found: Sequence[Finding],
 ) -> list[Finding]:
-    """The rules' findings ``found`` after the models have had their say, paragraph by
-    paragraph: vetoed rule findings dropped, model-only findings added."""
+    """The rules' findings ``found`` after the models have had their say, line by line:
+    vetoed rule findings dropped, model-only findings added (not on a line with a
+    drafter's bookkeeping, lexicon ``not_claims``)."""
     if not models.categories:
         return list(found)
     out = [f for f in found if f.category not in models.categories]
+    spared = not_claim_spans(rules, text)
     for a, b in paragraphs(text):
         inside = [f for f in found if a <= f.start < b]
         classes = present(models, rules, text[a:b], context)
         feats = features(text[a:b], mode, (f.rule for f in inside), classes)
+        spare = any(a <= s < b or s <= a < e for s, e in spared)
         for cat, model in models.categories.items():
             own = [f for f in inside if f.category == cat]
             p = model.probability(feats)
             if own and (model.veto is None or p >= model.veto):
                 out += own
-            elif not own and model.threshold is not None and p >= model.threshold:
+            elif not own and flags(model, p, classes, text[a:b]) and not spare:
                 out.append(_model_finding(model, text, a, b, mode, inside, classes))
     return out
+
+
+def flags(model: CategoryModel, p: float, classes: Sequence[str], line: str) -> bool:
+    """Whether the model alone flags ``line``: probability at its threshold, none of its
+    ``unless`` classes present, at least ``MIN_WORDS`` words, no heading nor emphasis
+    line."""
+    if model.threshold is None or p < model.threshold:
+        return False
+    if any(c in classes for c in model.unless):
+        return False
+    if HEADING.fullmatch(line.strip()) or _EMPHASIS.fullmatch(line.strip()):
+        return False
+    return len(tokens(line)) >= MIN_WORDS
 
 
 def _model_finding(
@@ -198,7 +229,7 @@ def _model_finding(
     inside: Sequence[Finding],
     classes: Sequence[str],
 ) -> Finding:
-    """A finding on the paragraph's sentence that the model scores highest."""
+    """A finding on the line's sentence that the model scores highest."""
     best: tuple[float, int, int] | None = None
     for sent in sentences(text[a:b]):
         s, e = a + sent.start, a + sent.end
