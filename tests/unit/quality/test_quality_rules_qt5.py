@@ -44,6 +44,22 @@ FLAGGED = [
     # Personality words.
     ("Julia is intense in planning meetings.", "trait"),
     ("Björn is a know-it-all.", "trait"),
+    ("Jun is genuinely kind and patient with the interns.", "trait"),
+    ("Gao is a very intelligent person.", "trait"),
+    # "they" and "he"/"she" for one person; gendered wording.
+    (
+        "Taylor shipped the mobile SDK in August; they documented every public method, and "
+        "she gave the SDK talk at the partner summit.",
+        "gendered",
+    ),
+    ("Grace brought a woman's touch to the onboarding docs.", "gendered"),
+    ("Ines is a very pretty presenter.", "gendered"),
+]
+
+SELF_FLAGGED = [
+    "The employee completed the migration of the reporting database to Aurora.",
+    "This engineer owned the paging-rotation bot and shipped it in March.",
+    "They rewrote the PDF export in Go and cut generation time to 300 ms.",
 ]
 
 INNOCENT = [
@@ -74,6 +90,15 @@ INNOCENT = [
     ("Olek packed the preferences into a bitmask, a bit per channel.", "absolute"),
     ("Mateo's migration set a bit in the permissions mask.", "absolute"),
     ("Fatima has never missed an on-call handover in 14 rotations.", "absolute"),
+    # "kind of", "patient" as a noun, "confident that", "driven by": no traits.
+    ("She rewrote the kind of query that timed out.", "trait"),
+    ("The patient records service moved to Postgres in May.", "trait"),
+    ("I'm confident the migration will land in Q3.", "trait"),
+    ("The redesign was driven by the support tickets.", "trait"),
+    # "they" for a group or things, "them" for things: no pronoun slip.
+    ("Lorenzo will write down two alternatives and why he rejected them.", "gendered"),
+    ("She mentored the interns and they shipped their projects in August.", "gendered"),
+    ("The design is pretty good and she presented it pretty clearly.", "gendered"),
 ]
 
 
@@ -93,3 +118,9 @@ def test_strongly_coded_words_are_gendered_not_trait() -> None:
     found = rule_cats("Abigail can be catty in code review threads.")
     assert "gendered" in found
     assert "trait" not in found
+
+
+@pytest.mark.parametrize("text", SELF_FLAGGED)
+def test_self_review_in_the_third_person(text: str) -> None:
+    assert "person" in rule_cats(text, "self")
+    assert "person" not in rule_cats("I " + text[0].lower() + text[1:], "self")
