@@ -6,6 +6,10 @@ finding of that category in it. Only figures and counts are printed, never a tex
 blind set can be measured without anyone reading it.
 
 Run: ``python bench/quality_checks.py SET.jsonl [--rules-dir DIR]``.
+
+``--loso SET.jsonl ...`` (leave one set out): for each set named by ``--hold`` (default: every
+set whose name starts with ``q``), train the learned models (``bench/quality_learned.py``) on
+all the other sets, then measure the held-out set with them; the rules stay as shipped.
 """
 
 from __future__ import annotations
@@ -55,14 +59,49 @@ def report(counts: dict[str, dict[str, int]], texts: int, clean: int) -> str:
     return "\n".join(rows)
 
 
+def loso(paths: list[Path], hold: list[str] | None) -> str:
+    """Per held-out set: its figures with models trained on every other set."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import quality_learned
+
+    items = quality_learned.load(paths)
+    held = hold or [p.stem for p in paths if p.stem.startswith("q")]
+    out: list[str] = []
+    total = {c: {"tp": 0, "fp": 0, "fn": 0, "support": 0} for c in TEXT_CATEGORIES}
+    texts = clean = 0
+    for name in held:
+        path = next(p for p in paths if p.stem == name)
+        with tempfile.TemporaryDirectory() as tmp:
+            doc = quality_learned.build([it for it in items if it["set"] != name])
+            quality_learned.write(doc, Path(tmp) / "learned.json")
+            counts = measure(path, tmp)
+        lines = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+        n, k = len(lines), sum(not item.get("labels") for item in lines)
+        texts, clean = texts + n, clean + k
+        out += [f"== held out: {name} (models trained on the other sets)", report(counts, n, k), ""]
+        for cat, c in counts.items():
+            for key in c:
+                total[cat][key] += c[key]
+    out += ["== all held-out sets pooled", report(total, texts, clean)]
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("set", type=Path)
+    parser.add_argument("set", type=Path, nargs="+")
     parser.add_argument("--rules-dir")
+    parser.add_argument("--loso", action="store_true", help="leave one set out (see above)")
+    parser.add_argument("--hold", nargs="*", help="with --loso: the set names to hold out")
     args = parser.parse_args()
-    lines = [json.loads(x) for x in args.set.read_text("utf-8").splitlines() if x.strip()]
-    clean = sum(not item.get("labels") for item in lines)
-    print(report(measure(args.set, args.rules_dir), len(lines), clean))
+    if args.loso:
+        print(loso(args.set, args.hold))
+        return
+    for path in args.set:
+        lines = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+        clean = sum(not item.get("labels") for item in lines)
+        print(report(measure(path, args.rules_dir), len(lines), clean))
 
 
 if __name__ == "__main__":

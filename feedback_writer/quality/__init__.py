@@ -44,13 +44,16 @@ def check_text(
 
     ``mode`` is whose review it is (manager or self). ``context`` enables the checks that
     need notes, dates, levels or the stated calibration. ``rules_dir`` is a company folder
-    whose rule files replace the shipped ones of the same name.
+    whose rule files (and ``learned.json``, the learned models) replace the shipped ones of
+    the same name.
     """
     from feedback_writer.quality import context as ctx_checks
     from feedback_writer.quality.engine import run_rules
+    from feedback_writer.quality.learned import combine, load_models
 
     rules = load_rules(rules_dir)
     found = run_rules(rules, text, mode, context)
+    found = combine(load_models(rules_dir), rules, text, mode, context, found)
     if context is not None:
         found += ctx_checks.unsupported(rules, text, context)
         found += ctx_checks.calibration(rules, text, context)

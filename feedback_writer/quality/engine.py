@@ -23,6 +23,7 @@ _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "e
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 # A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
 _HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?")
+HEADING = _HEADING
 
 
 class Matcher:

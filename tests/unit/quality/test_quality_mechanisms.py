@@ -121,7 +121,11 @@ def test_words_coded_for_women_are_not_gendered_about_a_man() -> None:
     ["She's feisty in design reviews.", "She was a bit shrill on the incident bridge."],
 )
 def test_coded_words_about_a_woman_after_a_contraction_or_degree_word(text: str) -> None:
-    assert {"gendered", "trait"} <= cats(text)
+    # Words used almost only about women are gendered; the outside writers of q3 and qt5
+    # labelled them gendered alone (2 of 9 also trait), so trait no longer doubles them.
+    found = cats(text)
+    assert "gendered" in found
+    assert "trait" not in found
 
 
 @pytest.mark.parametrize(
