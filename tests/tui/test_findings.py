@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList, TextArea
+from textual.widgets import OptionList, TextArea
 
 from feedback_writer.context import AppContext
 from feedback_writer.review.export import Finding
 from feedback_writer.tui.app import make_app
 from feedback_writer.tui.widgets.draft.findings import FindingsPanel, locate, replacement
+from feedback_writer.tui.widgets.virtual_table import VirtualTable
 from tests.helpers.tui import wait_for_autosave, wait_for_workers
 
 SIZE = (100, 30)
@@ -102,7 +103,7 @@ async def test_notes_screen_shows_the_follow_up_question(seeded: AppContext) -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         await wait_for_workers(pilot)
-        table = app.screen.query_one("#notes-table", DataTable)
+        table = app.screen.query_one("#notes-table", VirtualTable)
         box = app.screen.query_one("#note-followup")
         table.move_cursor(row=table.get_row_index(note_id))
         await pilot.pause()

@@ -202,7 +202,7 @@ async def test_edit_saves_after_half_a_second_and_on_leaving(seeded: AppContext)
         await wait_for_autosave(pilot)
         assert seeded.repo.get_note(note.id).text.startswith("Also ")
         await type_keys(pilot, "then ")
-        app.screen.query_one(DataTable).focus()  # blur: saved before any timer fires
+        app.screen.query_one("#notes-table").focus()  # blur: saved before any timer fires
         await pilot.pause()
         assert seeded.repo.get_note(note.id).text.startswith("Also then ")
 

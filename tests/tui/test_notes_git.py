@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from feedback_writer.context import AppContext
 from feedback_writer.storage.git_notes import GitNoteRow
 from feedback_writer.tui.app import make_app
 from feedback_writer.tui.dialogs.confirm import ConfirmDialog
+from feedback_writer.tui.widgets.virtual_table import VirtualTable
 from tests.helpers.tui import wait_for_workers
 
 SIZE = (120, 30)
@@ -36,12 +37,12 @@ def _propose(ctx: AppContext) -> list[str]:
 
 
 def _rows(app: Any) -> list[list[str]]:
-    table = app.screen.query_one("#notes-table", DataTable)
+    table = app.screen.query_one("#notes-table", VirtualTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def _highlight(pilot: Pilot[Any], note_id: str) -> None:
-    table = pilot.app.screen.query_one("#notes-table", DataTable)
+    table = pilot.app.screen.query_one("#notes-table", VirtualTable)
     table.focus()
     table.move_cursor(row=table.get_row_index(note_id))
     await pilot.pause()

@@ -9,9 +9,7 @@ is retried, never dropped); each loaded note gets a save function bound to that 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +17,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from feedback_writer.errors import FeedbackWriterError
 from feedback_writer.notes.model import Note, ParsedNote
@@ -37,6 +35,7 @@ from feedback_writer.tui.screens.notes_rows import (
     who,
 )
 from feedback_writer.tui.widgets.autosave import AutosaveEditor
+from feedback_writer.tui.widgets.virtual_table import VirtualTable
 
 
 class NotesScreen(ProposedNotesScreen):
@@ -67,18 +66,13 @@ class NotesScreen(ProposedNotesScreen):
     """From this many notes on, they are read in a worker thread, not on the UI thread."""
 
     FILL_AT_ONCE = 1000
-    """Up to this many notes fill the table at once; more open with a first page."""
+    """Up to this many notes are read at once; more open with a first page while the rest
+    is read (the table itself shows any number at once: it renders only the rows in view)."""
     FIRST_PAGE = 200
-    """Rows a long table opens with (reaching the note in the editor)."""
-    FILL_CHUNK = 500
-    """Rows added at a time to a long table after its first page, one chunk a refresh."""
-    FILL_PAUSE = 0.3
-    """While the cursor moved this recently (s), chunks wait unless it nears the last row."""
+    """Rows a long table opens with."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._fill_round = 0
-        self._moved_at = 0.0
         self._notes: list[Note] = []
         self._target = NoteTarget(None, "")
         self._undo: list[tuple[Note, list[MappingRecord]]] = []
@@ -94,8 +88,7 @@ class NotesScreen(ProposedNotesScreen):
         return self.query_one("#note-text", AutosaveEditor)
 
     def body(self) -> Iterable[Widget]:
-        table: DataTable[str] = DataTable(id="notes-table", cursor_type="row")
-        table.add_columns("Id", "Date", "Note", "Source")
+        table = VirtualTable("Id", "Date", "Note", "Source", id="notes-table")
         yield Horizontal(
             Vertical(
                 table,
@@ -113,7 +106,7 @@ class NotesScreen(ProposedNotesScreen):
 
     def on_mount(self) -> None:
         # No reload here: the screen's first resume reads the notes (once, in a worker).
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
 
     # --- showing ----------------------------------------------------------------------
     def reload(self) -> None:
@@ -146,9 +139,8 @@ class NotesScreen(ProposedNotesScreen):
         shown = self.shown_notes(notes)
         if person != self.person or not self.is_attached or self._notes or not shown:
             return
-        table: DataTable[str] = self.query_one(DataTable)
-        for n in shown:
-            table.add_row(*cells(n), key=n.id)
+        table = self.query_one(VirtualTable)
+        table.set_rows([cells(n) for n in shown], [n.id for n in shown])
         self._notes = shown
         self.query_one("#empty", Static).display = False
         table.display = True
@@ -158,7 +150,7 @@ class NotesScreen(ProposedNotesScreen):
         """Fill the table with ``notes`` (read off the UI thread) and place the cursor."""
         if person != self.person or not self.is_attached:
             return
-        table: DataTable[str] = self.query_one(DataTable)
+        table = self.query_one(VirtualTable)
         row = table.cursor_row
         self._fill_table(notes)
         if self._current is not None and any(n.id == self._current for n in self._notes):
@@ -170,35 +162,14 @@ class NotesScreen(ProposedNotesScreen):
             self._load(None)
 
     def _fill_table(self, notes: list[Note]) -> None:
-        """Fill the table: at once up to FILL_AT_ONCE notes; beyond, a first page (reaching
-        the note in the editor) now and the rest in chunks after each refresh."""
-        table: DataTable[str] = self.query_one(DataTable)
+        """Show ``notes`` (those the filter lets through), all at once."""
+        table = self.query_one(VirtualTable)
         self._notes = self.shown_notes(notes)
-        self._fill_round += 1  # a newer fill stops an older one's chunks
-        table.clear()
-        first = len(self._notes)
-        if first > self.FILL_AT_ONCE:
-            at = next((i for i, n in enumerate(self._notes) if n.id == self._current), 0)
-            first = max(self.FIRST_PAGE, at + self.FIRST_PAGE)
-        self._add_rows(self._fill_round, 0, first)
+        table.set_rows([cells(n) for n in self._notes], [n.id for n in self._notes])
         empty = self.query_one("#empty", Static)
         empty.update(NO_PROPOSED if self.proposed_only else NO_NOTES)
         empty.display = not self._notes
         table.display = bool(self._notes)
-
-    def _add_rows(self, fill_round: int, start: int, end: int) -> None:
-        if fill_round != self._fill_round or not self.is_attached:
-            return
-        table: DataTable[str] = self.query_one(DataTable)
-        moving = time.monotonic() - self._moved_at < self.FILL_PAUSE
-        if start and moving and table.cursor_row < start - self.FIRST_PAGE:
-            # Scrolling must not wait for the fill: go on once the cursor rests.
-            self.set_timer(self.FILL_PAUSE, partial(self._add_rows, fill_round, start, end))
-            return
-        for n in self._notes[start:end]:
-            table.add_row(*cells(n), key=n.id)
-        if end < len(self._notes):
-            self.call_after_refresh(self._add_rows, fill_round, end, end + self.FILL_CHUNK)
 
     def _load(self, note: Note | None) -> None:
         """Put ``note`` in the editor (None: an empty editor for a new note)."""
@@ -233,18 +204,17 @@ class NotesScreen(ProposedNotesScreen):
         self._loading = False
 
     def _note_at_cursor(self) -> Note | None:
-        table: DataTable[str] = self.query_one(DataTable)
+        table = self.query_one(VirtualTable)
         if not self._notes or table.cursor_row < 0:
             return None
         return self._notes[min(table.cursor_row, len(self._notes) - 1)]
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._moved_at = time.monotonic()
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         note = self._note_at_cursor()
         if note is not None and note.id != self._current:
             self._load(note)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         self.action_edit()
 
     # --- autosave ---------------------------------------------------------------------
@@ -311,9 +281,7 @@ class NotesScreen(ProposedNotesScreen):
             return
         note = self.repo.get_note(keep)
         self._notes[index] = note
-        table: DataTable[str] = self.query_one(DataTable)
-        for column, value in zip(table.columns, cells(note), strict=False):
-            table.update_cell(keep, column, value)
+        self.query_one(VirtualTable).update_row(keep, cells(note))
 
     # --- actions ----------------------------------------------------------------------
     def action_add(self) -> None:
@@ -325,7 +293,7 @@ class NotesScreen(ProposedNotesScreen):
 
     def action_leave_editor(self) -> None:
         self._editor.flush()
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
 
     def action_delete(self) -> None:
         note = self._note_at_cursor()
@@ -399,7 +367,7 @@ class NotesScreen(ProposedNotesScreen):
 
     def on_notes_imported(self, message: NotesImported) -> None:
         self.reload()
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
         skipped = f", {message.skipped} already there" if message.skipped else ""
         self._status("")
         self.notify(

@@ -1,15 +1,15 @@
-"""The Notes screen reads the notes once, off the UI thread, and fills its table once."""
+"""The Notes screen reads the notes once, off the UI thread, and shows them all at once (a
+long list first shows a first page while the rest is read)."""
 
 from __future__ import annotations
 
 import threading
 
-from textual.widgets import DataTable
-
 from feedback_writer.context import AppContext
 from feedback_writer.notes.model import ParsedNote
 from feedback_writer.tui.app import make_app
 from feedback_writer.tui.screens.notes import NotesScreen
+from feedback_writer.tui.widgets.virtual_table import VirtualTable
 from tests.helpers.tui import wait_for_workers
 
 
@@ -37,13 +37,13 @@ async def test_the_notes_screen_fills_its_table_once_from_a_worker(monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_workers(pilot)
         await pilot.pause()
-        assert app.screen.query_one(DataTable).row_count == 300
+        assert app.screen.query_one(VirtualTable).row_count == 300
     ctx.repo.close()
     assert fills == [300]
     assert reads and not any(reads)  # never read on the UI (main) thread
 
 
-async def test_a_long_list_opens_with_a_first_page_and_fills_the_rest_in_chunks(monkeypatch):
+async def test_a_long_list_opens_with_a_first_page_then_shows_every_note(monkeypatch):
     ctx = AppContext()
     ctx.repo.import_notes("Ana", [ParsedNote(text=f"note {i}") for i in range(300)])
     pages: list[int] = []
@@ -57,49 +57,13 @@ async def test_a_long_list_opens_with_a_first_page_and_fills_the_rest_in_chunks(
     monkeypatch.setattr(NotesScreen, "READ_IN_WORKER_FROM", 100)
     monkeypatch.setattr(NotesScreen, "FILL_AT_ONCE", 50)
     monkeypatch.setattr(NotesScreen, "FIRST_PAGE", 20)
-    monkeypatch.setattr(NotesScreen, "FILL_CHUNK", 40)
     app = make_app(ctx, person="Ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_workers(pilot)
-        table = app.screen.query_one(DataTable)
-        for _ in range(50):
-            if table.row_count == 300:
-                break
-            await pilot.pause(0.02)
+        await pilot.pause()
+        table = app.screen.query_one(VirtualTable)
         assert table.row_count == 300
-        assert [str(k.value) for k in list(table.rows)[:3]] == ["n1", "n2", "n3"]
+        assert [table.get_row_at(i)[0] for i in range(3)] == ["n1", "n2", "n3"]
         assert table.cursor_row == 0
     ctx.repo.close()
     assert pages == [20]
-
-
-async def test_the_fill_waits_while_the_cursor_moves_far_from_the_last_row(monkeypatch):
-    ctx = AppContext()
-    ctx.repo.import_notes("Ana", [ParsedNote(text=f"note {i}") for i in range(300)])
-    monkeypatch.setattr(NotesScreen, "READ_IN_WORKER_FROM", 100)
-    monkeypatch.setattr(NotesScreen, "FILL_AT_ONCE", 50)
-    monkeypatch.setattr(NotesScreen, "FIRST_PAGE", 20)
-    monkeypatch.setattr(NotesScreen, "FILL_CHUNK", 40)
-    app = make_app(ctx, person="Ana")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for_workers(pilot)
-        table = app.screen.query_one(DataTable)
-        for _ in range(50):
-            if table.row_count == 300:
-                break
-            await pilot.pause(0.02)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
-        table.clear()
-        screen._fill_round += 1
-        for n in screen._notes[:100]:
-            table.add_row(n.text, "", "", "", key=n.id)
-        screen._moved_at = 10.0**12  # moving now (and for ever)
-        screen._add_rows(screen._fill_round, 100, 140)
-        assert table.row_count == 100  # held: the cursor (row 0) is far from row 100
-        table.move_cursor(row=90)
-        screen._moved_at = 10.0**12
-        screen._fill_round += 1  # the held chunk's timer is stale now
-        screen._add_rows(screen._fill_round, 100, 140)
-        assert table.row_count >= 140  # near the last row: added at once
-    ctx.repo.close()
