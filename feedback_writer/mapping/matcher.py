@@ -28,11 +28,10 @@ The tuning knobs, ``MatcherOptions``, live in ``options.py``; this module re-exp
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
+from operator import add, itemgetter, mul
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping import _cues
@@ -40,7 +39,9 @@ from feedback_writer.mapping._bm25 import BM25Index
 from feedback_writer.mapping._borrow import Hints, borrowed_hints, default_ladder
 from feedback_writer.mapping._cues import Polarity
 from feedback_writer.mapping._text import (
+    COMPOUND,
     Lexicon,
+    NoteTokens,
     default_lexicon,
     split_compounds,
     stem,
@@ -110,7 +111,6 @@ class Matcher:
         self._exp_comp = [comp_pos[e.competency] for e in self._expectations]
         self._competency_of = [e.competency for e in self._expectations]
         top = max(len(ladder.level_slugs) - 1, 1)
-        self._exp_level_pos = [ladder.level_index(e.level) / top for e in self._expectations]
         self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
         # Stemmed phrases of each competency's topic; empty: the competency needs no topic.
         self._topics = [
@@ -121,6 +121,13 @@ class Matcher:
         self._topic_starts = {p[0] for topic in self._topics for p in topic if p}
         for i, c in enumerate(self._exp_comp):
             self._exps_of_comp[c].append(i)
+        # Per competency its expectations (one group), or one group per level, index order.
+        self._exp_level = [ladder.level_index(e.level) for e in self._expectations]
+        self._level_positions = [k / top for k in range(len(ladder.level_slugs))]
+        self._exp_range = range(len(self._expectations))
+        self._zeros = [0.0] * len(self._expectations)
+        # Per competency, a function of a list by expectation index: its members' items.
+        self._comp_members = [_items(members) for members in self._exps_of_comp]
         self._exp_index = BM25Index.build(
             [self._expectation_doc(i) for i in range(len(self._expectations))], opts.k1, opts.b
         )
@@ -191,9 +198,9 @@ class Matcher:
         """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
         return self._terms(tokens(text))
 
-    def _terms(self, whole: list[str], note: _Note | None = None) -> dict[str, float]:
+    def _terms(self, whole: list[str], note: NoteTokens | None = None) -> dict[str, float]:
         opts = self.options
-        note = note or _Note(whole)
+        note = note or NoteTokens(whole)
         toks = note.toks
         stems = note.stems if opts.stemming else toks
         stop = self.lexicon.stopwords
@@ -216,16 +223,16 @@ class Matcher:
                 out[concept] = max(get(concept, 0.0), cw)
         return out
 
-    def _concepts(self, whole: list[str], note: _Note | None = None) -> list[str]:
+    def _concepts(self, whole: list[str], note: NoteTokens | None = None) -> list[str]:
         """Concepts of the lexicon a token list names. Compounds count whole ("on-call") or
         as the phrase of all their parts ("on call"), never by one part: "call" in "on-call"
         is no decision."""
         table = self.lexicon.concepts
-        note = note or _Note(whole)
+        note = note or NoteTokens(whole)
         found = [table[p] for _, _, p in note.concept_phrases(self.lexicon)]
         for t in whole:
             if "-" in t or "/" in t:
-                parts = tuple(stem(p) for p in _COMPOUND.split(t) if p)
+                parts = tuple(stem(p) for p in COMPOUND.split(t) if p)
                 if parts in table:
                     found.append(table[parts])
         return [c for group in found for c in group]
@@ -290,7 +297,7 @@ class Matcher:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
         return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
 
-    def _topic_factors(self, note: _Note) -> dict[int, float]:
+    def _topic_factors(self, note: NoteTokens) -> dict[int, float]:
         """Competency position -> score factor, for competencies with a topic. Off without
         hint borrowing: the lending reference (``_borrow``) matches ladder texts, not notes."""
         if not any(self._topics) or not self.options.borrow_hints:
@@ -306,9 +313,28 @@ class Matcher:
             if topic
         }
 
-    def _scored(self, whole: list[str], note: _Note | None = None) -> list[tuple[int, float]]:
+    def _scored(self, whole: list[str], note: NoteTokens | None = None) -> list[tuple[int, float]]:
+        """(expectation index, raw score) of every candidate, in index order."""
+        raw, own, comp = self._raw(whole, note or NoteTokens(whole))
+        return [(i, raw[i]) for i in self._candidates(own, comp)]
+
+    def _candidates(self, own: dict[int, float], comp: dict[int, float]) -> list[int]:
+        """The expectations a note competes for: those sharing a term with it, and all those
+        of a competency sharing one."""
+        found = set(own)
+        for j in comp:
+            found.update(self._exps_of_comp[j])
+        return sorted(found)
+
+    def _raw(
+        self, whole: list[str], note: NoteTokens
+    ) -> tuple[list[float], dict[int, float], dict[int, float]]:
+        """Raw scores by expectation index (0.0 for an expectation no candidate), and the
+        expectation and competency BM25F scores (whose keys say which are candidates).
+
+        One list per step, each built by ``map`` over every expectation: a note competes for
+        most of a ladder, and a list in C beats a loop over the candidates in Python."""
         opts = self.options
-        note = note or _Note(whole)
         query = self._terms(whole, note)
         own = self._exp_index.score(query)
         comp = self._comp_index.score(query)
@@ -319,39 +345,44 @@ class Matcher:
             for i in exps_of_comp[j]:
                 if i in own:
                     own[i] *= factor
-        scope = _cues.scope(self.lexicon, note.toks) if opts.scope_weight else None
+        # Expectations of a matched competency all compete, so the level cues can pick one
+        # even when the note shares no word with any of their texts: each scores its
+        # competency's share (nothing for an unmatched one: ``x + 0.0`` is ``x``).
         cw = opts.competency_weight
-        scored: list[tuple[int, float]] = []
-        append, pop = scored.append, own.pop
-        for j, cscore in comp.items():
-            # Expectations of a matched competency all compete, so the level cues can pick one
-            # even when the note shares no word with any of their texts.
-            share = cw * cscore
-            for i in exps_of_comp[j]:
-                append((i, pop(i, 0.0) + share))
-        scored.extend(own.items())
+        shares = [cw * comp[j] if j in comp else 0.0 for j in range(len(exps_of_comp))]
+        raw = list(
+            map(
+                add,
+                map(own.get, self._exp_range, self._zeros),
+                map(shares.__getitem__, self._exp_comp),
+            )
+        )
+        scope = _cues.scope(self.lexicon, note.toks) if opts.scope_weight else None
         if scope is not None:
-            sw, pos = opts.scope_weight, self._exp_level_pos
-            scored = [(i, raw * (1 + sw * (1 - 2 * abs(pos[i] - scope)))) for i, raw in scored]
-        return scored
+            sw = opts.scope_weight
+            scales = [1 + sw * (1 - 2 * abs(pos - scope)) for pos in self._level_positions]
+            raw = list(map(mul, raw, map(scales.__getitem__, self._exp_level)))
+        return raw, own, comp
 
     def match(self, text: str, top_k: int = 5) -> list[Match]:
         """The expectations the note shows, best first; ``[]`` means no ladder evidence."""
         if top_k <= 0:
             return []
         whole = tokens(text)
-        note = _Note(whole)
-        candidates = self._scored(whole, note)
+        note = NoteTokens(whole)
+        final, own, comp = self._raw(whole, note)
         if self.reranker is not None:
-            lex = self.lexicon
+            lex, slugs, members = self.lexicon, self._comp_slugs, self._comp_members
             feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
-            candidates = self.reranker.rerank(
-                whole, lex, candidates, self._competency_of, feats=feats
-            )
-        # Best first, ties by expectation index: two stable sorts in C, no key tuples.
-        candidates.sort(key=itemgetter(0))
-        candidates.sort(key=itemgetter(1), reverse=True)
-        scored = candidates[:top_k]
+            present = set(comp).union(map(self._exp_comp.__getitem__, own))
+            # Non-candidates score 0.0 and cannot raise a competency's best above its floor.
+            best = {
+                slugs[j]: max(max(members[j](final)), 0.0) for j in present if self._exps_of_comp[j]
+            }
+            factors = self.reranker.competency_factors(feats, best)
+            by_comp = [factors.get(slug, 0.0) for slug in slugs]
+            final = list(map(mul, final, map(by_comp.__getitem__, self._exp_comp)))
+        scored = self._top(final, own, comp, top_k)
         if not scored:
             return []
         strength = self._strength(whole)
@@ -373,31 +404,39 @@ class Matcher:
             )
         return out
 
+    def _top(
+        self, final: list[float], own: dict[int, float], comp: dict[int, float], top_k: int
+    ) -> list[tuple[int, float]]:
+        """The ``top_k`` best candidates, best first, ties by expectation index."""
+        # The best scores by a float sort in C, their indexes by scans in C (a tie takes
+        # the next index). A non-candidate scores 0.0: when the last taken scores more,
+        # none was taken.
+        best = sorted(final, reverse=True)[:top_k]
+        if best and best[-1] > 0.0:
+            out: list[tuple[int, float]] = []
+            at, last, index = -1, None, final.index
+            for v in best:
+                at = index(v, at + 1) if v == last else index(v)
+                last = v
+                out.append((at, v))
+            return out
+        pairs = [(i, final[i]) for i in self._candidates(own, comp)]
+        return sorted(pairs, key=_best_first)[:top_k]
+
     def match_many(self, texts: Sequence[str], top_k: int = 5) -> list[list[Match]]:
         """:meth:`match` for each text, in order."""
         return [self.match(t, top_k) for t in texts]
 
 
-_COMPOUND = re.compile(r"[-/]")
+def _best_first(pair: tuple[int, float]) -> tuple[float, int]:
+    return (-pair[1], pair[0])
 
 
-class _Note:
-    """A note's token lists, computed once per match: its compounds split (``toks``), their
-    stems, the stems of the unsplit tokens (``keyed``) and the lexicon concepts found there."""
-
-    __slots__ = ("_found", "keyed", "stems", "toks", "whole")
-
-    def __init__(self, whole: list[str]) -> None:
-        self.whole = whole
-        self.toks = toks = split_compounds(whole)
-        self.stems = [stem(t) for t in toks]
-        self.keyed = [stem(t) for t in whole]
-        self._found: list[tuple[int, int, tuple[str, ...]]] | None = None
-
-    def concept_phrases(self, lexicon: Lexicon) -> list[tuple[int, int, tuple[str, ...]]]:
-        if self._found is None:
-            self._found = lexicon.find("concepts", self.keyed)
-        return self._found
+def _items(indexes: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
+    """``lambda xs: tuple(xs[i] for i in indexes)``, in C when there are two or more."""
+    if len(indexes) >= 2:
+        return itemgetter(*indexes)
+    return lambda xs: tuple(xs[i] for i in indexes)
 
 
 @cache
