@@ -18,8 +18,9 @@ import json
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, partial, reduce
+from operator import add
 from pathlib import Path
 
 from feedback_writer.ladder.model import Ladder
@@ -78,6 +79,12 @@ def note_features(
     return dict.fromkeys(sorted(out), w)
 
 
+_SCALED_MAX = 100_000
+"""Scaled rows a model keeps (about 200 bytes each) before it starts over."""
+_sum_in_order = partial(reduce, add)
+"""``sum`` with no compensation, left to right, on any Python: the training loop's order."""
+
+
 @dataclass
 class LinearModel:
     """Per-class weights over sparse features; ``probabilities`` is the softmax."""
@@ -86,7 +93,25 @@ class LinearModel:
     weights: dict[str, list[float]]
     bias: list[float]
 
+    frozen: bool = field(default=False, compare=False)
+    """Weights that no longer change (a shipped model): scaled rows are kept, see
+    :meth:`_scaled`. Training changes rows in place, so a model in training is not."""
+    _rows: dict[tuple[str, float], tuple[float, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
     def logits(self, feats: dict[str, float]) -> list[float]:
+        """Per class: the bias plus each known feature's weight times its value, added in
+        the features' order (frozen: one ``reduce`` per class over the scaled rows, in C)."""
+        if not self.frozen:
+            return self._logits(feats)
+        weights, scaled = self.weights, self._scaled
+        rows = [scaled(f, x) for f, x in feats.items() if f in weights]
+        if not rows:
+            return list(self.bias)
+        return list(map(_sum_in_order, zip(self.bias, *rows, strict=True)))
+
+    def _logits(self, feats: dict[str, float]) -> list[float]:
         z = self.bias
         weights = self.weights
         for f, x in feats.items():
@@ -94,6 +119,18 @@ class LinearModel:
             if row is not None:  # the same additions, in the same order, as a loop over k
                 z = [zk + w * x for zk, w in zip(z, row, strict=True)]
         return list(z) if z is self.bias else z
+
+    def _scaled(self, feature: str, x: float) -> tuple[float, ...]:
+        """A feature's row times ``x``, kept: notes repeat features and values (a note's
+        features all weigh ``1/sqrt(n)``)."""
+        cache = self._rows
+        key = (feature, x)
+        row = cache.get(key)
+        if row is None:
+            if len(cache) >= _SCALED_MAX:
+                cache.clear()
+            row = cache[key] = tuple([w * x for w in self.weights[feature]])
+        return row
 
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         z = self.logits(feats)
@@ -212,6 +249,7 @@ class Reranker:
             [str(c) for c in data["classes"]],
             {str(f): [float(w) for w in ws] for f, ws in data["weights"].items()},
             [float(b) for b in data["bias"]],
+            frozen=True,
         )
         return cls(str(data["ladder"]), model, float(data["fusion_weight"]), data["comment"])
 

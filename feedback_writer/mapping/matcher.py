@@ -1,25 +1,14 @@
 """Provides the offline note-to-ladder matcher: ranked expectations with score and polarity.
 
 The technique (measured in ``bench/mapping_quality.py``, described in ``docs/matching.md``):
-
-* text analysis from ``_text``: tokens, a light stemmer, adjacent-word bigrams, and the
-  generic lexicon's concept groups ("playbook" and "runbook" share ``@runbook``);
-* two BM25F indexes built once per ladder: one document per expectation (its text, signals and
-  examples, weighted) and one per competency (name, motto, signals, examples, and every
-  expectation text of the competency, which gives a texts-only ladder a broader vocabulary);
-* an expectation's score is its own BM25F score plus a share of its competency's;
-* generic scope cues ("with guidance", "across teams", "org-wide") nudge the level;
-* a ladder with only expectation texts borrows hints: each of its expectations takes the
-  signals and examples of the nearest expectations of the bundled default ladder, found by
-  matching its text there, at a low weight (``_borrow.py``);
-* no ladder evidence when the best score is below a threshold, raised when the note carries
-  non-work cues (holiday, sick, offsite);
-* a competency with a ``topic`` in the ladder file is suggested only for notes naming it;
-* wishes, plans and logistics ("wants to be promoted", "planned for Q3") weaken a note;
-* polarity from weighted criticism, negation and consequence cues ("had to revert"), offset by
-  credit ("thanks to") and repairs ("helped me debug"), cancelled by phrases that only look
-  negative ("without waiting", "zero downtime"); these cue readers live in ``_cues.py``;
-* ``Match.confidence``: the score through a calibration map fitted on blind-written notes.
+tokens, stems, bigrams and lexicon concepts (``_text``); two BM25F indexes per ladder, one per
+expectation and one per competency, an expectation scoring its own plus a share of its
+competency's; scope cues nudge the level; a texts-only ladder borrows the default ladder's hints
+(``_borrow``); a ``topic`` gates its competency; cue readers (``_cues``) weaken non-work, wishes
+and logistics and read polarity; a learned re-ranker (``classifier``) and note models
+(``notemodels``: evidence-or-not, polarity) trained on labelled notes refine both; below
+``min_score`` a note has no ladder evidence; ``Match.confidence`` is the score through a
+calibration map fitted on blind-written notes.
 
 Nothing here knows a particular ladder: words specific to a ladder live in its file.
 The tuning knobs, ``MatcherOptions``, live in ``options.py``; this module re-exports them.
@@ -28,19 +17,21 @@ The tuning knobs, ``MatcherOptions``, live in ``options.py``; this module re-exp
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
+from operator import add, mul
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping import _cues
 from feedback_writer.mapping._bm25 import BM25Index
 from feedback_writer.mapping._borrow import Hints, borrowed_hints, default_ladder
 from feedback_writer.mapping._cues import Polarity
+from feedback_writer.mapping._rank import best_first, items_getter
 from feedback_writer.mapping._text import (
+    COMPOUND,
     Lexicon,
+    NoteTokens,
     default_lexicon,
     split_compounds,
     stem,
@@ -111,7 +102,6 @@ class Matcher:
         self._exp_comp = [comp_pos[e.competency] for e in self._expectations]
         self._competency_of = [e.competency for e in self._expectations]
         top = max(len(ladder.level_slugs) - 1, 1)
-        self._exp_level_pos = [ladder.level_index(e.level) / top for e in self._expectations]
         self._exps_of_comp: list[list[int]] = [[] for _ in self._comp_slugs]
         # Stemmed phrases of each competency's topic; empty: the competency needs no topic.
         self._topics = [
@@ -122,6 +112,13 @@ class Matcher:
         self._topic_starts = {p[0] for topic in self._topics for p in topic if p}
         for i, c in enumerate(self._exp_comp):
             self._exps_of_comp[c].append(i)
+        # Per competency its expectations (one group), or one group per level, index order.
+        self._exp_level = [ladder.level_index(e.level) for e in self._expectations]
+        self._level_positions = [k / top for k in range(len(ladder.level_slugs))]
+        self._exp_range = range(len(self._expectations))
+        self._zeros = [0.0] * len(self._expectations)
+        # Per competency, a function of a list by expectation index: its members' items.
+        self._comp_members = [items_getter(members) for members in self._exps_of_comp]
         self._exp_index = BM25Index.build(
             [self._expectation_doc(i) for i in range(len(self._expectations))], opts.k1, opts.b
         )
@@ -194,9 +191,9 @@ class Matcher:
         """The weighted index terms of a text: stems, bigrams and lexicon concepts."""
         return self._terms(tokens(text))
 
-    def _terms(self, whole: list[str], note: _Note | None = None) -> dict[str, float]:
+    def _terms(self, whole: list[str], note: NoteTokens | None = None) -> dict[str, float]:
         opts = self.options
-        note = note or _Note(whole)
+        note = note or NoteTokens(whole)
         toks = note.toks
         stems = note.stems if opts.stemming else toks
         stop = self.lexicon.stopwords
@@ -219,16 +216,16 @@ class Matcher:
                 out[concept] = max(get(concept, 0.0), cw)
         return out
 
-    def _concepts(self, whole: list[str], note: _Note | None = None) -> list[str]:
+    def _concepts(self, whole: list[str], note: NoteTokens | None = None) -> list[str]:
         """Concepts of the lexicon a token list names. Compounds count whole ("on-call") or
         as the phrase of all their parts ("on call"), never by one part: "call" in "on-call"
         is no decision."""
         table = self.lexicon.concepts
-        note = note or _Note(whole)
+        note = note or NoteTokens(whole)
         found = [table[p] for _, _, p in note.concept_phrases(self.lexicon)]
         for t in whole:
             if "-" in t or "/" in t:
-                parts = tuple(stem(p) for p in _COMPOUND.split(t) if p)
+                parts = tuple(stem(p) for p in COMPOUND.split(t) if p)
                 if parts in table:
                     found.append(table[parts])
         return [c for group in found for c in group]
@@ -293,7 +290,7 @@ class Matcher:
         """The features the note models read: stems, bigrams, concepts and the cue verdicts;
         for training them (``bench/mapping_notemodels.py``)."""
         whole = tokens(text)
-        note = _Note(whole)
+        note = NoteTokens(whole)
         lex = self.lexicon
         feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
         best = max((raw for _, raw in self._scored(whole, note)), default=0.0)
@@ -304,7 +301,7 @@ class Matcher:
         """(expectation index, raw score) for every candidate, best first; for tuning."""
         return sorted(self._scored(tokens(text)), key=lambda pair: (-pair[1], pair[0]))
 
-    def _topic_factors(self, note: _Note) -> dict[int, float]:
+    def _topic_factors(self, note: NoteTokens) -> dict[int, float]:
         """Competency position -> score factor, for competencies with a topic. Off without
         hint borrowing: the lending reference (``_borrow``) matches ladder texts, not notes."""
         if not any(self._topics) or not self.options.borrow_hints:
@@ -320,9 +317,28 @@ class Matcher:
             if topic
         }
 
-    def _scored(self, whole: list[str], note: _Note | None = None) -> list[tuple[int, float]]:
+    def _scored(self, whole: list[str], note: NoteTokens | None = None) -> list[tuple[int, float]]:
+        """(expectation index, raw score) of every candidate, in index order."""
+        raw, own, comp = self._raw(whole, note or NoteTokens(whole))
+        return [(i, raw[i]) for i in self._candidates(own, comp)]
+
+    def _candidates(self, own: dict[int, float], comp: dict[int, float]) -> list[int]:
+        """The expectations a note competes for: those sharing a term with it, and all those
+        of a competency sharing one."""
+        found = set(own)
+        for j in comp:
+            found.update(self._exps_of_comp[j])
+        return sorted(found)
+
+    def _raw(
+        self, whole: list[str], note: NoteTokens
+    ) -> tuple[list[float], dict[int, float], dict[int, float]]:
+        """Raw scores by expectation index (0.0 for an expectation no candidate), and the
+        expectation and competency BM25F scores (whose keys say which are candidates).
+
+        One list per step, each built by ``map`` over every expectation: a note competes for
+        most of a ladder, and a list in C beats a loop over the candidates in Python."""
         opts = self.options
-        note = note or _Note(whole)
         query = self._terms(whole, note)
         own = self._exp_index.score(query)
         comp = self._comp_index.score(query)
@@ -333,55 +349,59 @@ class Matcher:
             for i in exps_of_comp[j]:
                 if i in own:
                     own[i] *= factor
-        scope = _cues.scope(self.lexicon, note.toks) if opts.scope_weight else None
+        # Expectations of a matched competency all compete, so the level cues can pick one
+        # even when the note shares no word with any of their texts: each scores its
+        # competency's share (nothing for an unmatched one: ``x + 0.0`` is ``x``).
         cw = opts.competency_weight
-        scored: list[tuple[int, float]] = []
-        append, pop = scored.append, own.pop
-        for j, cscore in comp.items():
-            # Expectations of a matched competency all compete, so the level cues can pick one
-            # even when the note shares no word with any of their texts.
-            share = cw * cscore
-            for i in exps_of_comp[j]:
-                append((i, pop(i, 0.0) + share))
-        scored.extend(own.items())
+        shares = [cw * comp[j] if j in comp else 0.0 for j in range(len(exps_of_comp))]
+        raw = list(
+            map(
+                add,
+                map(own.get, self._exp_range, self._zeros),
+                map(shares.__getitem__, self._exp_comp),
+            )
+        )
+        scope = _cues.scope(self.lexicon, note.toks) if opts.scope_weight else None
         if scope is not None:
-            sw, pos = opts.scope_weight, self._exp_level_pos
-            scored = [(i, raw * (1 + sw * (1 - 2 * abs(pos[i] - scope)))) for i, raw in scored]
-        return scored
+            sw = opts.scope_weight
+            scales = [1 + sw * (1 - 2 * abs(pos - scope)) for pos in self._level_positions]
+            raw = list(map(mul, raw, map(scales.__getitem__, self._exp_level)))
+        return raw, own, comp
 
     def match(self, text: str, top_k: int = 5) -> list[Match]:
         """The expectations the note shows, best first; ``[]`` means no ladder evidence."""
         if top_k <= 0:
             return []
         whole = tokens(text)
-        note = _Note(whole)
-        candidates = self._scored(whole, note)
+        note = NoteTokens(whole)
+        final, own, comp = self._raw(whole, note)
         lex = self.lexicon
         feats: dict[str, float] | None = None
         if self.reranker is not None:
+            slugs, members = self._comp_slugs, self._comp_members
             feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
-            candidates = self.reranker.rerank(
-                whole, lex, candidates, self._competency_of, feats=feats
-            )
-        # Best first, ties by expectation index: two stable sorts in C, no key tuples.
-        candidates.sort(key=itemgetter(0))
-        candidates.sort(key=itemgetter(1), reverse=True)
-        scored = candidates[:top_k]
+            present = set(comp).union(map(self._exp_comp.__getitem__, own))
+            # Non-candidates score 0.0 and cannot raise a competency's best above its floor.
+            best = {
+                slugs[j]: max(max(members[j](final)), 0.0) for j in present if self._exps_of_comp[j]
+            }
+            factors = self.reranker.competency_factors(feats, best)
+            by_comp = [factors.get(slug, 0.0) for slug in slugs]
+            final = list(map(mul, final, map(by_comp.__getitem__, self._exp_comp)))
+        scored = best_first(final, top_k, lambda: self._candidates(own, comp))
         if not scored:
             return []
         strength = self._strength(whole)
         polarity = self._polarity(whole)
-        models = self.note_models
-        if models is not None:
+        if self.note_models is not None:
             if feats is None:
                 feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
             top = self._squash(scored[0][1] * strength)
             judged = judged_features(lex, self.options, whole, feats, polarity, top)
-            evidence = None if self.texts_only else models.evidence_for(self._key)
-            if evidence is not None and evidence.decides(judged):
+            key = None if self.texts_only else self._key
+            weak, polarity = self.note_models.judge(judged, polarity, key)
+            if weak:
                 strength /= self.options.no_evidence_factor
-            if models.polarity is not None:
-                polarity = "negative" if models.polarity.decides(judged) else "positive"
         if self._squash(scored[0][1] * strength) < self.min_score:
             return []
         out: list[Match] = []
@@ -402,28 +422,6 @@ class Matcher:
     def match_many(self, texts: Sequence[str], top_k: int = 5) -> list[list[Match]]:
         """:meth:`match` for each text, in order."""
         return [self.match(t, top_k) for t in texts]
-
-
-_COMPOUND = re.compile(r"[-/]")
-
-
-class _Note:
-    """A note's token lists, computed once per match: its compounds split (``toks``), their
-    stems, the stems of the unsplit tokens (``keyed``) and the lexicon concepts found there."""
-
-    __slots__ = ("_found", "keyed", "stems", "toks", "whole")
-
-    def __init__(self, whole: list[str]) -> None:
-        self.whole = whole
-        self.toks = toks = split_compounds(whole)
-        self.stems = [stem(t) for t in toks]
-        self.keyed = [stem(t) for t in whole]
-        self._found: list[tuple[int, int, tuple[str, ...]]] | None = None
-
-    def concept_phrases(self, lexicon: Lexicon) -> list[tuple[int, int, tuple[str, ...]]]:
-        if self._found is None:
-            self._found = lexicon.find("concepts", self.keyed)
-        return self._found
 
 
 @cache

@@ -136,8 +136,20 @@ class NoteModels:
     evidence_ladder: str = ""
     """``classifier.ladder_key`` of the ladder the evidence model was trained for."""
 
-    def evidence_for(self, ladder_key: str) -> BinaryModel | None:
+    def evidence_for(self, ladder_key: str | None) -> BinaryModel | None:
         return self.evidence if ladder_key == self.evidence_ladder else None
+
+    def judge(
+        self, judged: dict[str, float], polarity: Polarity, ladder_key: str | None
+    ) -> tuple[bool, Polarity]:
+        """(whether the note is no evidence, its polarity) from :func:`judged_features`; the
+        evidence model judges only for the ladder it was trained for (``ladder_key``, None
+        for a ladder matched texts-only), and the cue ``polarity`` stands without a model."""
+        evidence = self.evidence_for(ladder_key)
+        weak = evidence is not None and evidence.decides(judged)
+        if self.polarity is not None:
+            polarity = "negative" if self.polarity.decides(judged) else "positive"
+        return weak, polarity
 
     def to_json(self) -> str:
         """One model weight row a line, like the re-ranker's file."""

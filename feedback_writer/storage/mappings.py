@@ -119,34 +119,45 @@ class MappingStore(PeopleStore):
         self, items: Iterable[tuple[str, Sequence[tuple[str, float, str]], str]]
     ) -> None:
         """:meth:`replace_suggestions` for many notes ``(note_id, suggestions, source)``
-        in one transaction: a map of 10,000 notes commits once, not 10,000 times."""
+        in one transaction: a map of 10,000 notes commits once, not 10,000 times, and each
+        statement runs once for all of them (``executemany``, one read of the decisions).
+        A note given twice keeps its last suggestions."""
         when = now().isoformat()
         with self.transaction() as db:
+            latest: dict[int, tuple[Sequence[tuple[str, float, str]], str]] = {}
             for note_id, suggestions, source in items:
                 rowid = note_rowid(note_id)
-                db.execute(
-                    "DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'", (rowid,)
+                latest.pop(rowid, None)
+                latest[rowid] = (suggestions, source)
+            if not latest:
+                return
+            db.executemany(
+                "DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'",
+                ((rowid,) for rowid in latest),
+            )
+            decided = {
+                (r[0], r[1])
+                for r in db.execute(
+                    "SELECT note_id, expectation_id FROM mappings "
+                    "WHERE note_id IN (SELECT value FROM json_each(?))",
+                    ("[" + ",".join(map(str, latest)) + "]",),
                 )
-                decided = {
-                    r[0]
-                    for r in db.execute(
-                        "SELECT expectation_id FROM mappings WHERE note_id = ?", (rowid,)
-                    )
-                }
-                rows = [
-                    (rowid, expectation_id, score, _polarity(polarity), source, when)
-                    for expectation_id, score, polarity in suggestions
-                    if expectation_id not in decided
-                ]
-                db.executemany(
-                    "INSERT INTO mappings (note_id, expectation_id, score, polarity, source, "
-                    "status, updated_at) VALUES (?, ?, ?, ?, ?, 'suggested', ?) "
-                    "ON CONFLICT (note_id, expectation_id) DO UPDATE SET "
-                    "score = excluded.score, polarity = excluded.polarity, "
-                    "source = excluded.source, status = excluded.status, "
-                    "updated_at = excluded.updated_at",
-                    rows,
-                )
+            }
+            rows = [
+                (rowid, expectation_id, score, _polarity(polarity), source, when)
+                for rowid, (suggestions, source) in latest.items()
+                for expectation_id, score, polarity in suggestions
+                if (rowid, expectation_id) not in decided
+            ]
+            db.executemany(
+                "INSERT INTO mappings (note_id, expectation_id, score, polarity, source, "
+                "status, updated_at) VALUES (?, ?, ?, ?, ?, 'suggested', ?) "
+                "ON CONFLICT (note_id, expectation_id) DO UPDATE SET "
+                "score = excluded.score, polarity = excluded.polarity, "
+                "source = excluded.source, status = excluded.status, "
+                "updated_at = excluded.updated_at",
+                rows,
+            )
 
     def set_mapping(
         self,

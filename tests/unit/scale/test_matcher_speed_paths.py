@@ -36,3 +36,13 @@ def test_find_phrases_with_and_without_starts_agree():
 def test_map_json_of_a_match_is_its_asdict():
     m = Match("execution.mid.x", "execution", "mid", 0.5, "positive")
     assert NoteMapping("n1", "t", [m]).to_json()["matches"] == [asdict(m)]
+
+
+def test_frozen_logits_are_the_plain_loop_exactly():
+    rows = {"x": [0.1, -0.7, 0.3], "y": [1e-3, 2.5, -0.2], "z": [0.3, 0.3, 0.3]}
+    plain = LinearModel(["a", "b", "c"], rows, [0.05, -0.1, 0.0])
+    frozen = LinearModel(["a", "b", "c"], rows, [0.05, -0.1, 0.0], frozen=True)
+    for feats in ({"x": 0.57735, "y": 0.57735, "z": 0.57735}, {"z": 1.0, "q": 1.0}, {}):
+        for _ in range(2):  # the second time from the kept rows
+            assert frozen.logits(feats) == plain.logits(feats)
+    assert frozen.logits({}) is not frozen.bias
