@@ -41,7 +41,7 @@ ALWAYS = {"tune-default": EVAL / "tune-default.jsonl", "notes-dev": DEV}
 HELDOUT = EVAL / "heldout-default.jsonl"
 
 # Chosen settings (see --grid).
-L2, EPOCHS, LADDER_W = 1e-3, 30, 0.3
+L2, POLARITY_L2, EPOCHS, LADDER_W = 1e-3, 3e-3, 30, 0.3
 EVIDENCE_THRESHOLD, POLARITY_THRESHOLD, POLARITY_THRESHOLD_CUE_NEGATIVE = 0.3, 0.5, 0.1
 NONE_WEIGHT = 1.0
 
@@ -87,7 +87,7 @@ def train(
 ) -> NoteModels:
     ev, pol = samples(matcher, ladder, notes)
     em = train_logistic(ev, ["evidence", "none"], l2=l2, epochs=EPOCHS)
-    pm = train_logistic(pol, ["positive", "negative"], l2=l2, epochs=EPOCHS)
+    pm = train_logistic(pol, ["positive", "negative"], l2=POLARITY_L2, epochs=EPOCHS)
     return NoteModels(
         BinaryModel(em, "none", ev_t),
         BinaryModel(pm, "negative", pol_t, {"@cue:negative": pol_cue_t}),
@@ -173,7 +173,8 @@ def fit(ladder: Ladder) -> None:
     comment = (
         "Learned note models (evidence-or-not, polarity), written by "
         f"bench/mapping_notemodels.py --fit. Binary logistic regressions (L2 {L2:g}, {EPOCHS} "
-        "SGD epochs) over stems, bigrams, lexicon concepts and the cue verdicts. Trained ONLY "
+        f"SGD epochs; polarity L2 {POLARITY_L2:g}) over stems, bigrams, lexicon concepts and "
+        "the cue verdicts. Trained ONLY "
         f"on {len(notes)} labelled notes: "
         + ", ".join(f"{k} ({len(v)})" for k, v in sets.items())
         + f", and the default ladder's expectation texts as evidence (weight {LADDER_W}). Not "

@@ -8,6 +8,7 @@ import click
 
 from feedback_writer import paths
 from feedback_writer.cli._common import app, common_options
+from feedback_writer.cli._output import echo_json
 from feedback_writer.config import ENV_PREFIX, Settings
 from feedback_writer.context import AppContext
 
@@ -29,7 +30,7 @@ def show(ctx: AppContext, fmt: str) -> None:
     values = loaded.settings.model_dump()
     rows = [(name, values[name], loaded.origins[name]) for name in Settings.field_names()]
     if fmt == "json":
-        click.echo(json.dumps({n: {"value": v, "origin": o} for n, v, o in rows}, indent=2))
+        echo_json({n: {"value": v, "origin": o} for n, v, o in rows})
         return
     click.echo(
         f"config file: {loaded.config_file or paths.config_path()}"

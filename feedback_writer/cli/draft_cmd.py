@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from feedback_writer.cli._common import app, common_options, person_option
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 
 
@@ -38,7 +39,7 @@ def print_draft(ctx: AppContext, draft_id: int, fmt: str) -> None:
             "content": record.content,
             "sections": [{"key": s.key, "title": s.title, "text": s.model_text} for s in sections],
         }
-        click.echo(json.dumps(out, indent=2))
+        echo_json(out)
         return
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
@@ -201,7 +202,7 @@ def _regenerate(
     if fmt == "json":
         out = {"draft_id": record.id, "key": s.key, "version": s.version, "changed": done.changed,
                "drafter": done.drafter, "model": done.model, "text": s.model_text}  # fmt: skip
-        click.echo(json.dumps(out, indent=2))
+        echo_json(out)
         return
     click.echo(f"## {s.title}\n\n{s.model_text}")
     what = f"version {s.version}" if done.changed else "unchanged (same drafter text)"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from feedback_writer.cli._common import app, common_options
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 
@@ -51,7 +50,7 @@ def mapping(ctx: AppContext, file: str, fmt: str) -> None:
         )
     report = evaluate(matcher_for(ladder), notes)
     if fmt == "json":
-        click.echo(json.dumps({"ladder": ladder.name, "file": file, **report.to_dict()}, indent=2))
+        echo_json({"ladder": ladder.name, "file": file, **report.to_dict()})
     else:
         click.echo(f"ladder {ladder.name} (version {ladder.version}), {file}")
         click.echo(report.format_table())

@@ -11,6 +11,7 @@ import click
 
 from feedback_writer import paths
 from feedback_writer.cli._common import app, common_options
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
@@ -126,7 +127,7 @@ def show(ctx: AppContext, fmt: str, level: str | None, borrowed: bool) -> None:
     if borrowed:
         click.echo(_borrowed_table(lad, level))
     elif fmt == "json":
-        click.echo(json.dumps(ladder_to_dict(lad, level), indent=2, ensure_ascii=False))
+        echo_json(ladder_to_dict(lad, level), ensure_ascii=False)
     elif fmt == "md":
         click.echo(_markdown(lad, level))
     else:

@@ -3,13 +3,13 @@ every section of a stored draft with the context checks (``--person``/``--draft`
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from feedback_writer.cli._common import app, common_options
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 
@@ -61,7 +61,7 @@ def _lint_draft(
     found = draft_findings(repo, ctx.ladder, draft_id, rules_dir=rules_dir)
     if fmt == "json":
         data: list[dict[str, Any]] = [f.as_dict() for f in found]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data, ensure_ascii=False)
         return
     texts = {s.key: current_text(s) for s in repo.sections(draft_id)}
     for f in found:
@@ -139,7 +139,7 @@ def lint(
     text = _read(source)
     findings = check_text(text, mode=chosen, context=context, rules_dir=rules_dir)
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        echo_json([f.as_dict() for f in findings], ensure_ascii=False)
         return
     label = "<stdin>" if source == "-" else source
     for f in findings:

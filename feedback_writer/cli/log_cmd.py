@@ -8,13 +8,13 @@ keys already redacted: the log holds only what was sent and received).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import click
 
 from feedback_writer.cli._common import app, common_options
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.storage.records import CallRecord
 
@@ -70,7 +70,7 @@ def log(click_ctx: click.Context, limit: int, fmt: str) -> None:
     assert isinstance(ctx, AppContext)
     rows = [_row(r) for r in ctx.repo.list_calls(limit)]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo_json(rows)
         return
     if not rows:
         click.echo("no model calls yet (offline runs send nothing)")
@@ -95,7 +95,7 @@ def show(ctx: AppContext, call_id: int, fmt: str) -> None:
     if fmt == "json":
         data = {**_row(record), "request": record.request, "response": record.response,
                 "error": record.error}  # fmt: skip
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data, ensure_ascii=False)
         return
     row = _row(record)
     click.echo(
@@ -106,7 +106,7 @@ def show(ctx: AppContext, call_id: int, fmt: str) -> None:
     )
     request = {k: v for k, v in record.request.items() if k != "messages"}
     click.echo("\n=== request ===")
-    click.echo(json.dumps(request, indent=2, ensure_ascii=False))
+    echo_json(request, ensure_ascii=False)
     for m in record.request.get("messages") or []:
         click.echo(f"\n--- {m.get('role')} ---\n{m.get('content')}")
     click.echo("\n=== response ===")

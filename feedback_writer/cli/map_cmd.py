@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ import click
 
 from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.cli._notes_io import date_order_option
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
 from feedback_writer.ladder.model import Ladder
@@ -46,7 +46,7 @@ def _print_run(run: MappingRun, ladder: Ladder, fmt: str) -> None:
     if run.source == "matcher" and not ladder.has_hints and run.results:
         click.echo(_TEXTS_ONLY_MAP_NOTE, err=True)  # stderr: JSON on stdout stays clean
     if fmt == "json":
-        click.echo(json.dumps([r.to_json() for r in run.results], indent=2, ensure_ascii=False))
+        echo_json([r.to_json() for r in run.results], ensure_ascii=False)
         return
     for r in run.results:
         _print_note(r, ladder)
@@ -167,7 +167,7 @@ def _dry_run(ctx: AppContext, person: str, top_k: int, fmt: str, offline: bool) 
         _warn(notice)
     if fmt == "json":
         out = {"model": model, "batches": plan.batches, "unlisted_names": plan.unlisted}
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        echo_json(out, ensure_ascii=False)
         return
     click.echo(
         f"dry run: {model}, {len(plan.batches)} call(s); nothing was sent. "
@@ -395,7 +395,7 @@ def list_(ctx: AppContext, person: str, fmt: str) -> None:
             )
     if fmt == "json":
         rows = [{"note_id": n.id, "text": n.text, "mappings": by_note[n.id]} for n in notes]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo_json(rows, ensure_ascii=False)
         return
     if not notes:
         click.echo(f"no notes for {person} yet")
@@ -435,6 +435,6 @@ def coverage_command(
         level = level_slug(ctx.ladder, level)
     cov = coverage(ctx.repo, ctx.ladder, person, level, threshold=threshold)
     if fmt == "json":
-        click.echo(json.dumps(cov.to_dict(), indent=2))
+        echo_json(cov.to_dict())
     else:
         click.echo(format_coverage(cov))

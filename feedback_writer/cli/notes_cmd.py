@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ import click
 
 from feedback_writer.cli._common import app, common_options, person_option
 from feedback_writer.cli._notes_io import date_order_option, keep_unsaved, warn_undated
+from feedback_writer.cli._output import echo_json
 from feedback_writer.context import AppContext
 from feedback_writer.errors import NotesImportError, ProblemsError, UsageError, WorkspaceBusy
 from feedback_writer.notes.model import AuthorKind, ParsedNote, UndatedNote
@@ -185,7 +185,7 @@ def list_(ctx: AppContext, person: str, fmt: str) -> None:
     questions = followup_for_notes(items, ctx.settings.quality_rules_dir)
     if fmt == "json":
         data = [{**n.model_dump(mode="json"), "followup": questions.get(n.id)} for n in items]
-        click.echo(json.dumps(data, indent=2))
+        echo_json(data)
         return
     if not items:
         click.echo(f"no notes for {person} yet")
