@@ -21,6 +21,7 @@ missing the matcher falls back to its cues alone.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -80,9 +81,21 @@ class BinaryModel:
     threshold: float
     thresholds_given: dict[str, float] = field(default_factory=dict)
     """Feature -> the threshold used instead when the note has that feature (first match)."""
+    _bias: float = field(init=False, repr=False, compare=False)
+    _diff: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Two classes: the softmax is the logistic of the logit difference, one weight a
+        # feature (a third of the work of the general softmax, and no list per feature).
+        k = self.model.classes.index(self.positive_class)
+        o = 1 - k
+        self._bias = self.model.bias[k] - self.model.bias[o]
+        self._diff = {f: ws[k] - ws[o] for f, ws in self.model.weights.items()}
 
     def probability(self, feats: dict[str, float]) -> float:
-        return self.model.probabilities(feats)[self.positive_class]
+        diff = self._diff.get
+        z = self._bias + sum([diff(f, 0.0) * x for f, x in feats.items()])
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
     def threshold_for(self, feats: dict[str, float]) -> float:
         for feature, threshold in self.thresholds_given.items():
