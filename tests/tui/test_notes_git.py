@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from feedback_writer.context import AppContext
 from feedback_writer.storage.git_notes import GitNoteRow
@@ -154,3 +154,29 @@ async def test_import_dialog_proposes_notes_from_a_git_folder(
         assert any(
             "api: 1 note(s) proposed, 1 left out as noise" in n.message for n in app._notifications
         )
+
+
+async def test_showing_all_notes_again_gives_back_the_cursor_and_the_focus(
+    seeded: AppContext,
+) -> None:
+    """With no proposed note, ``p`` empties the list (the focus leaves it); ``p`` again shows
+    every note with the same note highlighted and the list focused, so the next key moves it."""
+    app = make_app(seeded, person="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#notes-table", VirtualTable)
+        ids = [r[0] for r in _rows(app)]
+        assert len(ids) == 4
+        await _highlight(pilot, ids[2])
+        await pilot.press("p")
+        await pilot.pause()
+        assert not table.display and app.focused is not table
+        await pilot.press("p")
+        await pilot.pause()
+        assert table.display and app.focused is table
+        assert table.cursor_row == 2
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 3
+        head = str(app.screen.query_one("#note-head", Label).render())
+        assert head.startswith(ids[3] + " ")

@@ -153,13 +153,21 @@ class NotesScreen(ProposedNotesScreen):
         table = self.query_one(VirtualTable)
         row = table.cursor_row
         self._fill_table(notes)
-        if self._current is not None and any(n.id == self._current for n in self._notes):
-            table.move_cursor(row=table.get_row_index(self._current))
+        wanted = self._current or self._return_to
+        if wanted is not None and any(n.id == wanted for n in self._notes):
+            table.move_cursor(row=table.get_row_index(wanted))
+            if wanted != self._current:
+                self._load(self._notes[table.cursor_row])
         elif self._notes:
             table.move_cursor(row=max(0, min(row, len(self._notes) - 1)))
             self._load(self._notes[table.cursor_row])
         else:
             self._load(None)
+        if self._notes:
+            self._return_to = None
+            if self._focus_table_when_shown:
+                table.focus()
+        self._focus_table_when_shown = False
 
     def _fill_table(self, notes: list[Note]) -> None:
         """Show ``notes`` (those the filter lets through), all at once."""

@@ -22,6 +22,7 @@ from feedback_writer.errors import FeedbackWriterError, UsageError
 from feedback_writer.notes.model import Note
 from feedback_writer.tui.dialogs.confirm import ConfirmDialog
 from feedback_writer.tui.screens.base import MainScreen
+from feedback_writer.tui.widgets.virtual_table import VirtualTable
 
 
 def repo_of(note: Note) -> str | None:
@@ -54,6 +55,15 @@ class ProposedNotesScreen(MainScreen):
 
     proposed_only = False
     """Whether the list shows proposed notes only."""
+    _return_to: str | None = None
+    """A note to put the cursor back on when a filter shows it again."""
+    _focus_table_when_shown = False
+    """Give the list the focus back when it shows again (a filter hid it while it had the
+    focus, which then went to the editor)."""
+
+    @property
+    def _current(self) -> str | None:
+        raise NotImplementedError
 
     def _note_at_cursor(self) -> Note | None:
         raise NotImplementedError
@@ -69,6 +79,9 @@ class ProposedNotesScreen(MainScreen):
         return [n for n in notes if n.proposed] if self.proposed_only else notes
 
     def action_toggle_proposed(self) -> None:
+        table = self.query_one(VirtualTable)
+        self._return_to = self._current or self._return_to
+        self._focus_table_when_shown = self.app.focused is table or not table.display
         self.proposed_only = not self.proposed_only
         self.reload()
         self.notify("Showing proposed notes only." if self.proposed_only else "Showing all notes.")
