@@ -19,6 +19,8 @@ Subject = Literal["person", "thing"]
 NAME_CLASS = "@name"
 # A name acting in the sentence ("Lin designed ..."): a person's own part.
 ACTOR_CLASS = "@actor"
+# Lexicon classes of first names: names, not known words, when a capitalised word is read.
+NAME_LISTS = ("feminine_names", "masculine_names")
 _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 # A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
@@ -34,7 +36,9 @@ class Matcher:
         self.text = text
         name_tokens = tokens(context.person) if context and context.person else ()
         self.names = frozenset(t.low for t in name_tokens)
-        self.known = frozenset().union(*rules.classes.values())
+        self.known = frozenset().union(
+            *(v for k, v in rules.classes.items() if k not in NAME_LISTS)
+        )
 
     def cls(self, name: str) -> frozenset[str]:
         return self.rules.classes.get(name, frozenset())
@@ -100,6 +104,19 @@ class Matcher:
             or nxt in self.cls("singular_verbs")
             or nxt.endswith("ed")
             or prev in self.cls("name_cues")
+        )
+
+    def name_count(self, toks: tuple[Token, ...]) -> int:
+        """How many different people the text names: first names of the name lists, and
+        names acting or owning in their sentence."""
+        listed = self.cls(NAME_LISTS[0]) | self.cls(NAME_LISTS[1])
+        return len(
+            {
+                t.low.removesuffix("'s")
+                for i, t in enumerate(toks)
+                if t.text[:1].isupper()
+                and (t.low.removesuffix("'s") in listed or self.is_name_at(toks, i, True))
+            }
         )
 
     def acts_at(self, toks: tuple[Token, ...], i: int) -> bool:
@@ -176,7 +193,7 @@ class Matcher:
         nxt = next((t for t in toks[index:] if t.start >= end), None)
         if nxt is None or self.text[end : nxt.start].strip():
             return False
-        if self._person_word(nxt, False):
+        if self._person_word(nxt, False) or nxt.low in self.cls("person_props"):
             return False
         return nxt.low not in self.cls("skip") and nxt.low not in self.cls("function")
 
@@ -296,6 +313,8 @@ def run_rules(
         if any(m.has(n, text, all_toks) for n in c.get("text_lacks", [])):
             continue
         if not all(m.has(n, text, all_toks) for n in c.get("text_has", [])):
+            continue
+        if "max_names" in c and m.name_count(all_toks) > int(c["max_names"]):
             continue
         if "mixed" in c:
             out += _mixed(rule, m, text)
