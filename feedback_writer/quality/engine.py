@@ -89,7 +89,11 @@ class Matcher:
             return False
         if not strict or tok.low.endswith("'s"):
             return True
-        rest = [t for t in toks[i + 1 :] if t.low not in self.cls("skip")]
+        after = [t for t in toks[i + 1 :] if not (t.low.endswith("ly") and len(t.low) > 5)]
+        listed = tok.low in self.cls(NAME_LISTS[0]) or tok.low in self.cls(NAME_LISTS[1])
+        if listed and after and after[0].low in self.cls("skip"):
+            return True  # a first name before "is", "has", "became": a person
+        rest = [t for t in after if t.low not in self.cls("skip")]
         if not rest:
             return False
         gap = self.text[tok.end : toks[i + 1].start] if i + 1 < len(toks) else ""
@@ -102,6 +106,7 @@ class Matcher:
         return (
             nxt in self.cls("achievement_verbs")
             or nxt in self.cls("singular_verbs")
+            or nxt in self.cls("past_verbs")
             or nxt.endswith("ed")
             or prev in self.cls("name_cues")
         )
@@ -153,6 +158,8 @@ class Matcher:
                 return "person"
             if tok.low in skip or tok.low in self.cls("determiners"):
                 continue
+            if tok.low.endswith("ly") and len(tok.low) > 5:
+                continue  # an adverb: "I'm naturally curious"
             lead = toks[max(0, j - 2) : j]
             if tok.low in self.cls("system_nouns") and any(
                 t.low.endswith("'s") or t.low in self.cls("possessives") for t in lead

@@ -54,6 +54,42 @@ INNOCENT = [
     ("Daniel cut release time in half; the results speak for themselves.", "gendered"),
 ]
 
+SELF_FLAGGED = [
+    # A self-review describing its author by name beside "I" (feelings only).
+    "In Q2 Fatima redesigned the alerting rules and cut pages by 60%, which I'm proudest of.",
+    "I believe Gretchen exceeded expectations this year: she launched the pricing page.",
+    "Jorge is a hard worker and a reliable teammate, and I hope my manager agrees.",
+    "Looking back at the year, Liesel quickly became a key contributor to the CI migration.",
+]
+
+SELF_INNOCENT = [
+    # Someone else's part beside the writer's own acts, feedback, a planned review.
+    "I paired with Hamid on the retry logic; he caught a race condition in my first draft.",
+    "Marco reviewed the cache design with me, and I changed the eviction policy.",
+    "I added test sharding to CI, and Fernando wrote the flaky-test quarantine.",
+    "Brigid wrote in her peer review that I made the migration boring, in the best way.",
+    "Next quarter I'll estimate in ranges and review them with Lars at the midpoint.",
+    "In H1 I'll use the RFC template and ask Kwame to review a draft before I circulate it.",
+    "I always deliver on time, and the audit-log UI shipped on 3 April as planned.",
+]
+
+
+@pytest.mark.parametrize("text", SELF_FLAGGED)
+def test_self_review_naming_its_author(text: str) -> None:
+    assert "person" in rule_cats(text, "self")
+    assert "person" in cats(text, "self")
+
+
+@pytest.mark.parametrize("text", SELF_INNOCENT)
+def test_self_review_naming_someone_else(text: str) -> None:
+    assert "person" not in rule_cats(text, "self")
+
+
+def test_addressed_by_name_then_described() -> None:
+    assert "person" in rule_cats("Great work this year, Oscar! He's a real team player.")
+    assert "person" not in rule_cats("Great work this year, Oscar! You're a real team player.")
+    assert "person" not in rule_cats("Oscar moved us to Kafka, Redis and Postgres; he led it.")
+
 
 @pytest.mark.parametrize(("text", "category"), FLAGGED)
 def test_flagged(text: str, category: str) -> None:
