@@ -28,6 +28,16 @@ FLAGGED = [
     ("Chanel is a feisty one in budget talks.", "gendered"),
     ("Hamza needs to be more of a man about taking his turn on call.", "gendered"),
     ("Alessandra is a pretty little thing but a tough reviewer.", "gendered"),
+    # "never" as a claim about the person.
+    ("Ode never speaks up in design reviews.", "absolute"),
+    ("Kai will never ask for help.", "absolute"),
+    # Personality words, also after "the most", and names with accents.
+    ("Ximena is easily the most easygoing person on the team.", "trait"),
+    ("Hélène is a genius, plain and simple.", "trait"),
+    ("Nico is a lone wolf.", "trait"),
+    ("Lucía is such a people person.", "trait"),
+    # A judgement with no evidence anywhere after it.
+    ("I'm proud of this year. It went well overall.", "vague"),
 ]
 
 INNOCENT = [
@@ -52,6 +62,26 @@ INNOCENT = [
         "gendered",
     ),
     ("Daniel cut release time in half; the results speak for themselves.", "gendered"),
+    # A perfect or passive "never": a record or a past fact.
+    ("Vikram wrote the billing wiki in March, which had never been documented.", "absolute"),
+    ("Before this year I had never worked in Go, so I started with small bugs.", "absolute"),
+    ("Ilse's migrations have never caused a production incident.", "absolute"),
+    # A judgement followed by its evidence in the next sentence.
+    ("I'm proud of this year. Rodrigo led the overhaul and halved the night pages.", "vague"),
+    # Uncertainty voiced, nothing left to change, a past state that has changed.
+    (
+        "When Zara wasn't sure whether a migration was safe, she asked in the channel.",
+        "no-next-step",
+    ),
+    ("She reviewed my write-ups, and by the third she had no changes to suggest.", "no-next-step"),
+    ("The syncs I chair now end on time, which was not true in the spring.", "no-next-step"),
+    # A step already taken.
+    (
+        "I wasn't happy with how I handled the July incident, so I've since done the "
+        "incident-commander training.",
+        "no-next-step",
+    ),
+    ("Ximena built the rota with a lone-wolf approach to nothing.", "trait"),
 ]
 
 SELF_FLAGGED = [
