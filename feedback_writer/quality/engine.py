@@ -36,6 +36,9 @@ class Matcher:
         self.text = text
         name_tokens = tokens(context.person) if context and context.person else ()
         self.names = frozenset(t.low for t in name_tokens)
+        self.listed = rules.classes.get(NAME_LISTS[0], frozenset()) | rules.classes.get(
+            NAME_LISTS[1], frozenset()
+        )
         self.known = frozenset().union(
             *(v for k, v in rules.classes.items() if k not in NAME_LISTS)
         )
@@ -56,7 +59,10 @@ class Matcher:
         if name == "person_ref" and any(t.low in self.names for t in toks):
             return True
         pattern = self.rules.patterns.get(name)
-        return bool(pattern and pattern.search(text))
+        if pattern is None:
+            return False
+        # A person's first name is no named piece of work ("Overall, Juan is doing fine").
+        return any(m.group().lower() not in self.listed for m in pattern.finditer(text))
 
     def _is_name(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
         low = tok.low.removesuffix("'s")
@@ -90,7 +96,7 @@ class Matcher:
         if not strict or tok.low.endswith("'s"):
             return True
         after = [t for t in toks[i + 1 :] if not (t.low.endswith("ly") and len(t.low) > 5)]
-        listed = tok.low in self.cls(NAME_LISTS[0]) or tok.low in self.cls(NAME_LISTS[1])
+        listed = tok.low in self.listed
         if listed and after and after[0].low in self.cls("skip"):
             return True  # a first name before "is", "has", "became": a person
         rest = [t for t in after if t.low not in self.cls("skip")]
@@ -114,7 +120,7 @@ class Matcher:
     def name_count(self, toks: tuple[Token, ...]) -> int:
         """How many different people the text names: first names of the name lists, and
         names acting or owning in their sentence."""
-        listed = self.cls(NAME_LISTS[0]) | self.cls(NAME_LISTS[1])
+        listed = self.listed
         return len(
             {
                 t.low.removesuffix("'s")

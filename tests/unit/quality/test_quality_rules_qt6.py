@@ -38,6 +38,10 @@ FLAGGED = [
     ("Lucía is such a people person.", "trait"),
     # A judgement with no evidence anywhere after it.
     ("I'm proud of this year. It went well overall.", "vague"),
+    # A first name is no named piece of work; attitude and level without evidence.
+    ("Overall, Juan is doing fine and should keep it up.", "vague"),
+    ("Ricardo is a sharp kid with a great attitude.", "vague"),
+    ("As a staff engineer, Nia needs to operate more at the staff level.", "vague"),
 ]
 
 INNOCENT = [
@@ -82,6 +86,9 @@ INNOCENT = [
         "no-next-step",
     ),
     ("Ximena built the rota with a lone-wolf approach to nothing.", "trait"),
+    # A named piece of work is evidence; a level named with its evidence.
+    ("Overall, Kafka is doing fine after the upgrade.", "vague"),
+    ("Nia led the Q3 storage RFC, which three teams adopted.", "vague"),
 ]
 
 SELF_FLAGGED = [
