@@ -42,6 +42,9 @@ FLAGGED = [
     ("Overall, Juan is doing fine and should keep it up.", "vague"),
     ("Ricardo is a sharp kid with a great attitude.", "vague"),
     ("As a staff engineer, Nia needs to operate more at the staff level.", "vague"),
+    # The person only belonged to the group whose result is told.
+    ("Zeynep was part of the team that cut the app size by 35%.", "team-credit"),
+    ("Bartholomew is the staff engineer for a group that delivered the tool.", "team-credit"),
 ]
 
 INNOCENT = [
@@ -89,6 +92,12 @@ INNOCENT = [
     # A named piece of work is evidence; a level named with its evidence.
     ("Overall, Kafka is doing fine after the upgrade.", "vague"),
     ("Nia led the Q3 storage RFC, which three teams adopted.", "vague"),
+    # Membership with no team result, or with the person's own part.
+    ("Zeynep is on a team that owns billing.", "team-credit"),
+    (
+        "Zeynep was part of the team that cut app size by 35%; she wrote the size check.",
+        "team-credit",
+    ),
 ]
 
 SELF_FLAGGED = [
