@@ -45,6 +45,12 @@ FLAGGED = [
     # The person only belonged to the group whose result is told.
     ("Zeynep was part of the team that cut the app size by 35%.", "team-credit"),
     ("Bartholomew is the staff engineer for a group that delivered the tool.", "team-credit"),
+    # Failures in general words, with no next step.
+    ("Finn's first two deploys both needed rollbacks.", "no-next-step"),
+    ("I let my test coverage slip on the scheduler service.", "no-next-step"),
+    ("Yara had limited cross-team influence this year.", "no-next-step"),
+    ("Esra's pull requests added lint warnings that others then had to clean up.", "no-next-step"),
+    ("Björn is brilliant, and people avoid working with him.", "no-next-step"),
 ]
 
 INNOCENT = [
@@ -98,6 +104,9 @@ INNOCENT = [
         "Zeynep was part of the team that cut app size by 35%; she wrote the size check.",
         "team-credit",
     ),
+    # No rollback needed; a failure with its next step.
+    ("Ruben moved 12 services, and none of them needed a rollback.", "no-next-step"),
+    ("Finn's deploys both needed rollbacks, so he'll now test against a copy.", "no-next-step"),
 ]
 
 SELF_FLAGGED = [
