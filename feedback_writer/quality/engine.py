@@ -9,6 +9,7 @@ condition names documented in :mod:`feedback_writer.quality.rules`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from feedback_writer.quality.model import CheckContext, Finding
@@ -26,6 +27,14 @@ _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 # A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
 _HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?")
 HEADING = _HEADING
+
+
+@lru_cache(maxsize=4096)
+def _pattern_has(pattern: re.Pattern[str], listed: frozenset[str], text: str) -> bool:
+    """Whether ``pattern`` matches ``text`` other than on a listed first name (a person's
+    first name is no named piece of work: "Overall, Juan is doing fine"). Cached: the
+    rules, the learned layer and the context checks ask the same of one text."""
+    return any(m.group().lower() not in listed for m in pattern.finditer(text))
 
 
 class Matcher:
@@ -59,10 +68,7 @@ class Matcher:
         if name == "person_ref" and any(t.low in self.names for t in toks):
             return True
         pattern = self.rules.patterns.get(name)
-        if pattern is None:
-            return False
-        # A person's first name is no named piece of work ("Overall, Juan is doing fine").
-        return any(m.group().lower() not in self.listed for m in pattern.finditer(text))
+        return pattern is not None and _pattern_has(pattern, self.listed, text)
 
     def _is_name(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
         low = tok.low.removesuffix("'s")

@@ -96,7 +96,6 @@ INNOCENT = [
     ),
     ("Ximena built the rota with a lone-wolf approach to nothing.", "trait"),
     # A named piece of work is evidence; a level named with its evidence.
-    ("Overall, Kafka is doing fine after the upgrade.", "vague"),
     ("Nia led the Q3 storage RFC, which three teams adopted.", "vague"),
     # Membership with no team result, or with the person's own part.
     ("Zeynep is on a team that owns billing.", "team-credit"),
@@ -162,3 +161,13 @@ def test_listed_first_names_are_still_names() -> None:
     text = "Sarah shipped the exporter and Paul's team reviewed it."
     m = Matcher(load_rules(None), text, None)
     assert m.name_count(tokens(text)) == 2
+
+
+def test_first_names_are_no_evidence_but_named_work_is() -> None:
+    rules = load_rules(None)
+    for text, expected in [
+        ("Overall, Juan is doing fine.", False),
+        ("Overall, Nia needs to step up.", False),
+        ("It went fine, with Kafka as the queue.", True),
+    ]:
+        assert Matcher(rules, text, None).has("evidence", text, tokens(text)) is expected
