@@ -9,6 +9,7 @@ condition names documented in :mod:`feedback_writer.quality.rules`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from feedback_writer.quality.model import CheckContext, Finding
@@ -19,11 +20,21 @@ Subject = Literal["person", "thing"]
 NAME_CLASS = "@name"
 # A name acting in the sentence ("Lin designed ..."): a person's own part.
 ACTOR_CLASS = "@actor"
+# Lexicon classes of first names: names, not known words, when a capitalised word is read.
+NAME_LISTS = ("feminine_names", "masculine_names")
 _NOUN_ENDINGS = ("ing", "ion", "ity", "ness", "ment", "ency", "ancy", "ance", "ence", "ship", "ism")
 _BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 # A Markdown heading line ("## Growth", "**Growth areas**"): a label, not a claim.
 _HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?")
 HEADING = _HEADING
+
+
+@lru_cache(maxsize=4096)
+def _pattern_has(pattern: re.Pattern[str], listed: frozenset[str], text: str) -> bool:
+    """Whether ``pattern`` matches ``text`` other than on a listed first name (a person's
+    first name is no named piece of work: "Overall, Juan is doing fine"). Cached: the
+    rules, the learned layer and the context checks ask the same of one text."""
+    return any(m.group().lower() not in listed for m in pattern.finditer(text))
 
 
 class Matcher:
@@ -34,7 +45,12 @@ class Matcher:
         self.text = text
         name_tokens = tokens(context.person) if context and context.person else ()
         self.names = frozenset(t.low for t in name_tokens)
-        self.known = frozenset().union(*rules.classes.values())
+        self.listed = rules.classes.get(NAME_LISTS[0], frozenset()) | rules.classes.get(
+            NAME_LISTS[1], frozenset()
+        )
+        self.known = frozenset().union(
+            *(v for k, v in rules.classes.items() if k not in NAME_LISTS)
+        )
 
     def cls(self, name: str) -> frozenset[str]:
         return self.rules.classes.get(name, frozenset())
@@ -52,7 +68,7 @@ class Matcher:
         if name == "person_ref" and any(t.low in self.names for t in toks):
             return True
         pattern = self.rules.patterns.get(name)
-        return bool(pattern and pattern.search(text))
+        return pattern is not None and _pattern_has(pattern, self.listed, text)
 
     def _is_name(self, tok: Token, first: bool, nxt: Token | None = None) -> bool:
         low = tok.low.removesuffix("'s")
@@ -85,7 +101,11 @@ class Matcher:
             return False
         if not strict or tok.low.endswith("'s"):
             return True
-        rest = [t for t in toks[i + 1 :] if t.low not in self.cls("skip")]
+        after = [t for t in toks[i + 1 :] if not (t.low.endswith("ly") and len(t.low) > 5)]
+        listed = tok.low in self.listed
+        if listed and after and after[0].low in self.cls("skip"):
+            return True  # a first name before "is", "has", "became": a person
+        rest = [t for t in after if t.low not in self.cls("skip")]
         if not rest:
             return False
         gap = self.text[tok.end : toks[i + 1].start] if i + 1 < len(toks) else ""
@@ -98,8 +118,22 @@ class Matcher:
         return (
             nxt in self.cls("achievement_verbs")
             or nxt in self.cls("singular_verbs")
+            or nxt in self.cls("past_verbs")
             or nxt.endswith("ed")
             or prev in self.cls("name_cues")
+        )
+
+    def name_count(self, toks: tuple[Token, ...]) -> int:
+        """How many different people the text names: first names of the name lists, and
+        names acting or owning in their sentence."""
+        listed = self.listed
+        return len(
+            {
+                t.low.removesuffix("'s")
+                for i, t in enumerate(toks)
+                if t.text[:1].isupper()
+                and (t.low.removesuffix("'s") in listed or self.is_name_at(toks, i, True))
+            }
         )
 
     def acts_at(self, toks: tuple[Token, ...], i: int) -> bool:
@@ -136,6 +170,8 @@ class Matcher:
                 return "person"
             if tok.low in skip or tok.low in self.cls("determiners"):
                 continue
+            if tok.low.endswith("ly") and len(tok.low) > 5:
+                continue  # an adverb: "I'm naturally curious"
             lead = toks[max(0, j - 2) : j]
             if tok.low in self.cls("system_nouns") and any(
                 t.low.endswith("'s") or t.low in self.cls("possessives") for t in lead
@@ -176,7 +212,7 @@ class Matcher:
         nxt = next((t for t in toks[index:] if t.start >= end), None)
         if nxt is None or self.text[end : nxt.start].strip():
             return False
-        if self._person_word(nxt, False):
+        if self._person_word(nxt, False) or nxt.low in self.cls("person_props"):
             return False
         return nxt.low not in self.cls("skip") and nxt.low not in self.cls("function")
 
@@ -296,6 +332,8 @@ def run_rules(
         if any(m.has(n, text, all_toks) for n in c.get("text_lacks", [])):
             continue
         if not all(m.has(n, text, all_toks) for n in c.get("text_has", [])):
+            continue
+        if "max_names" in c and m.name_count(all_toks) > int(c["max_names"]):
             continue
         if "mixed" in c:
             out += _mixed(rule, m, text)

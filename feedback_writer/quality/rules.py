@@ -47,6 +47,7 @@ CONDITIONS = {
     "span",  # "match" (default) or "sentence"
     "text_has",  # needs each of these lexicon classes somewhere in the whole text
     "text_lacks",  # innocent when the whole text has one of these classes
+    "max_names",  # innocent when the text names more than this many people
     "mixed",  # [class A, class B]: both in the text; flag the first word of the later one
     "once",  # at most one finding of this rule per text
     "not_proper",  # innocent when capitalised mid-sentence (a product or project name)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+|-[A-Za-z0-9]+)*")
+# Letters of any script ("Hélène", "Björn" are one word each), digits, inner ' and -.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+|-[^\W_]+)*")
 # A sentence ends at . ! ? followed by space/end, at a blank line, or before a list bullet.
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)|\n\s*\n+|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|approx|incl)\.|\b[A-Z]\.)$")
