@@ -20,9 +20,6 @@ def cats(text: str, mode: str = "manager") -> set[str]:
 
 
 FLAGGED = [
-    # A name of one list with only the other list's pronouns: a pronoun slip.
-    ("Ahmed rebuilt the rate limiter, and she also wrote the load tests.", "gendered"),
-    ("Rebecca set the direction for streaming, and his RFC is now the reference.", "gendered"),
     # Coded words after a degree word, a modal verb, or before "one".
     ("Aaliyah should try to be less shrill when she disagrees in meetings.", "gendered"),
     ("Chanel is a feisty one in budget talks.", "gendered"),
@@ -65,7 +62,10 @@ INNOCENT = [
         "the integration.",
         "gendered",
     ),
-    # The name's own pronoun; a name of neither list.
+    # No gender is ever guessed from a first name: any pronouns used consistently for one
+    # person are theirs.
+    ("Ahmed rebuilt the rate limiter, and she also wrote the load tests.", "gendered"),
+    ("Rebecca set the direction for streaming, and his RFC is now the reference.", "gendered"),
     ("Sarah wrote the migration plan, and she ran the cutover herself.", "gendered"),
     ("Sam wrote the migration plan, and he ran the cutover himself.", "gendered"),
     # "their" for a group, "themselves" for things.
