@@ -98,7 +98,8 @@ TRAIT_AND_VAGUE_CLEAN = [
     ("The chip on the payments board was replaced.", "trait"),
     # A growth point with its evidence is not vague.
     (
-        "I need to get better at estimating: three of my five tickets ran over by a week.",
+        "I need to get better at estimating: three of my five tickets this quarter ran over "
+        "by more than a week, so I now split work into tasks under two days.",
         "vague",
     ),
 ]
