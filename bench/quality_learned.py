@@ -148,7 +148,12 @@ def decide(
 
 def excused(cat: str, it: Item) -> bool:
     """What :func:`feedback_writer.quality.learned.flags` checks besides the probability."""
-    return bool(it["classes"] & set(UNLESS.get(cat, ()))) or it["words"] < 4
+    needs = set(REQUIRES.get(cat, ()))
+    return (
+        bool(it["classes"] & set(UNLESS.get(cat, ())))
+        or bool(needs and not it["classes"] & needs)
+        or it["words"] < 4
+    )
 
 
 def pr(rows: list[tuple[bool, bool]]) -> tuple[int, int, int]:
@@ -203,6 +208,8 @@ def fit(items: list[Item], cat: str, target: float = TARGET) -> dict:
 
 # Classes that excuse a line from a model-only flag (as a rule's ``unless``).
 UNLESS = {"no-next-step": ["next_step"], "team-credit": ["own_part", "own_act"]}
+# A model alone flags only with one of these classes present (a team credit needs a result).
+REQUIRES = {"team-credit": ["team_results"]}
 
 MESSAGES = {
     "trait": (
@@ -254,6 +261,7 @@ def build(items: list[Item], cats: tuple[str, ...] = LEARNED) -> dict:
             "message": message,
             "suggestion": suggestion,
             "unless": UNLESS.get(cat, []),
+            "requires": REQUIRES.get(cat, []),
         }
     return out
 

@@ -213,7 +213,14 @@ class Matcher:
         if nxt is None or self.text[end : nxt.start].strip():
             return False
         if self._person_word(nxt, False) or nxt.low in self.cls("person_props"):
-            return False
+            # A capitalised product name before a system noun ("flaky Cypress failures").
+            after = next((t for t in toks if t.start >= nxt.end), None)
+            return bool(
+                after is not None
+                and not self.text[nxt.end : after.start].strip()
+                and after.low in self.cls("system_nouns")
+                and nxt.text[:1].isupper()
+            )
         return nxt.low not in self.cls("skip") and nxt.low not in self.cls("function")
 
 

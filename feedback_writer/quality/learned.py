@@ -81,6 +81,9 @@ class CategoryModel:
     message: str = ""
     suggestion: str = ""
     unless: tuple[str, ...] = ()
+    # Classes one of which must be present for the model alone to flag (team credit needs a
+    # team result: "Zeynep is on a team that owns billing" claims nothing).
+    requires: tuple[str, ...] = ()
 
     def probability(self, feats: Iterable[str]) -> float:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
@@ -119,14 +122,15 @@ def parse_models(data: dict[str, Any], origin: str) -> Models:
             str(entry.get("message", "")),
             str(entry.get("suggestion", "")),
             tuple(str(c) for c in entry.get("unless") or ()),
+            tuple(str(c) for c in entry.get("requires") or ()),
         )
     if problems:
         raise QualityRulesError(problems)
     classes = tuple(str(c) for c in data.get("classes") or ())
     problems += [
-        f"{origin}: {m.category}: 'unless' names {c!r}, not in 'classes'"
+        f"{origin}: {m.category}: 'unless'/'requires' names {c!r}, not in 'classes'"
         for m in out.values()
-        for c in m.unless
+        for c in (*m.unless, *m.requires)
         if c not in classes
     ]
     if problems:
@@ -209,11 +213,13 @@ def combine(
 
 def flags(model: CategoryModel, p: float, classes: Sequence[str], line: str) -> bool:
     """Whether the model alone flags ``line``: probability at its threshold, none of its
-    ``unless`` classes present, at least ``MIN_WORDS`` words, no heading nor emphasis
-    line."""
+    ``unless`` classes present, one of its ``requires`` classes present (if any), at least
+    ``MIN_WORDS`` words, no heading nor emphasis line."""
     if model.threshold is None or p < model.threshold:
         return False
     if any(c in classes for c in model.unless):
+        return False
+    if model.requires and not any(c in classes for c in model.requires):
         return False
     if HEADING.fullmatch(line.strip()) or _EMPHASIS.fullmatch(line.strip()):
         return False

@@ -132,3 +132,22 @@ def test_a_class_of_unless_excuses_a_line_from_a_model_only_flag() -> None:
     assert combine(models, rules, "Ana missed the deadline by a week.", "manager", None, [])
     text = "Ana missed the deadline; next sprint she will split the work."
     assert combine(models, rules, text, "manager", None, []) == []
+
+
+def test_a_model_with_requires_flags_only_when_one_of_its_classes_is_present() -> None:
+    always = CategoryModel("team-credit", 9.0, {}, 0.5, None, "m", "s", (), ("team_results",))
+    models = Models({"team-credit": always}, ("team_results",), "t")
+    rules = load_rules(None)
+    text = "The platform team shipped the new billing pipeline in March."
+    assert combine(models, rules, text, "manager", None, [])
+    assert (
+        combine(models, rules, "Zeynep is on a team that owns billing.", "manager", None, []) == []
+    )
+
+
+def test_requires_naming_an_unknown_class_is_an_error(tmp_path: Path) -> None:
+    entry = {"bias": 0.0, "weights": {}, "threshold": 0.5, "requires": ["nope"]}
+    doc = {"source": "a", "licence": "b", "classes": [], "categories": {"team-credit": entry}}
+    (tmp_path / "learned.json").write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(QualityRulesError, match="nope"):
+        load_models(tmp_path)
