@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_writer.quality import check_text
-
-
-def cats(text: str, mode: str = "manager") -> set[str]:
-    return {f.category for f in check_text(text, mode=mode)}  # type: ignore[arg-type]
-
+from tests.unit.quality.categories import cats
 
 # A criticism whose next step comes in the following sentence of the same paragraph.
 NEXT_STEP_LATER = [

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_writer.quality import check_text
-
-
-def cats(text: str, mode: str = "manager") -> set[str]:
-    return {f.category for f in check_text(text, mode=mode)}  # type: ignore[arg-type]
-
+from tests.unit.quality.categories import cats
 
 FLAGGED = [
     # Failures of one's own work in general words, with no next step.

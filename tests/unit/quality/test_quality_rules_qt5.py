@@ -5,18 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_writer.quality import check_text
-from feedback_writer.quality.engine import run_rules
-from feedback_writer.quality.rules import load_rules
-
-
-def rule_cats(text: str, mode: str = "manager") -> set[str]:
-    return {f.category for f in run_rules(load_rules(None), text, mode, None)}
-
-
-def cats(text: str, mode: str = "manager") -> set[str]:
-    return {f.category for f in check_text(text, mode=mode)}  # type: ignore[arg-type]
-
+from tests.unit.quality.categories import cats, rule_cats
 
 FLAGGED = [
     # A team's result with the person only mentioned, not acting.
