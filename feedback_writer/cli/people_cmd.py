@@ -99,17 +99,23 @@ def rename(ctx: AppContext, old: str, new: str) -> None:
 @common_options
 @app
 def remove(ctx: AppContext, name: str, yes: bool) -> None:
-    """Remove a person with their notes, evidence, drafts and cycles (all or nothing)."""
+    """Remove a person with their notes, evidence, drafts, cycles and the log of model calls
+    about them (all or nothing)."""
     person = ctx.repo.get_person(name).name
     notes, drafts = ctx.repo.person_footprint(person)
-    what = f"{person} with {notes} note(s) and {drafts} draft(s)"
+    calls = ctx.repo.count_calls_about(person)
+    parts = [f"{notes} note(s)", f"{drafts} draft(s)"] + (
+        [f"{calls} logged model call(s)"] if calls else []
+    )
+    contents = ", ".join(parts[:-1]) + " and " + parts[-1]
+    what = f"{person} with {contents}"
     if not yes:
         if not _interactive():
             raise UsageError(f"not a terminal, so not asking: add --yes to remove {what}")
         if not click.confirm(f"Remove {what}?", default=False):
             raise click.Abort()
-    notes, drafts = ctx.repo.remove_person(person)
-    click.echo(f"removed {person} with {notes} note(s) and {drafts} draft(s)")
+    ctx.repo.remove_person(person)
+    click.echo(f"removed {what}")
 
 
 def _interactive() -> bool:

@@ -90,7 +90,7 @@ def regenerate_section(
     # The draft's own mode, without saving it on the person as passing mode= would.
     request = dataclasses.replace(prepared.request, mode=record.mode)
     chosen = model or ctx.settings.model
-    drafter: Drafter = model_drafter(ctx, chosen) if chosen else OfflineDrafter()
+    drafter: Drafter = model_drafter(ctx, chosen, record.person) if chosen else OfflineDrafter()
     result = drafter.draft(request)
     note_ids = {n.id for n in request.notes}
     draft, dropped = enforce_grounding(result.draft, request.ladder, note_ids)

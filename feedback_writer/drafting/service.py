@@ -260,15 +260,17 @@ def prepare(
     return Prepared(request, warnings, source, subject, threshold, window_ids)
 
 
-def model_drafter(ctx: AppContext, model: str) -> ModelDrafter:
-    """A model drafter logging every call to the workspace."""
+def model_drafter(ctx: AppContext, model: str, person: str | None = None) -> ModelDrafter:
+    """A model drafter logging every call to the workspace, as a call about ``person``."""
     from feedback_writer.drafting.remote import ModelDrafter
     from feedback_writer.llm.gateway import gateway_for
     from feedback_writer.prompting.pseudonym import person_names
     from feedback_writer.prompting.templates import PromptTemplates
 
     repo = ctx.repo
-    gateway = gateway_for(ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r)))
+    gateway = gateway_for(
+        ctx.settings, model=model, log=lambda r: repo.log_call(**asdict(r), person=person)
+    )
     assert gateway is not None  # a model is given
     names = ctx.settings.pseudonymise
     templates = PromptTemplates(ctx.settings.prompts_dir)
@@ -336,7 +338,7 @@ def plan_draft(
             warnings=[*prepared.warnings, "no model configured: the offline drafter "
                       "runs locally and sends nothing"],
         )  # fmt: skip
-    remote = model_drafter(ctx, chosen)
+    remote = model_drafter(ctx, chosen, person)
     plan = remote.plan(prepared.request)
     return DryRun(
         remote.name, chosen, plan.messages, plan.prompt_tokens, plan.context_window,
@@ -375,6 +377,6 @@ def create_draft(
         include_undated=include_undated,
     )  # fmt: skip
     chosen = model or ctx.settings.model
-    drafter: Drafter = model_drafter(ctx, chosen) if chosen else OfflineDrafter()
+    drafter: Drafter = model_drafter(ctx, chosen, person) if chosen else OfflineDrafter()
     result = drafter.draft(prepared.request)
     return finish(ctx.repo, prepared, result)

@@ -148,7 +148,9 @@ def suggest_configured(
         from feedback_writer.llm.gateway import gateway_for
 
         gateway = gateway_for(
-            settings, log=lambda record: repo.log_call(**asdict(record)), on_retry=on_warning
+            settings,
+            log=lambda record: repo.log_call(**asdict(record), person=person),
+            on_retry=on_warning,
         )
     templates = None
     if gateway is not None:

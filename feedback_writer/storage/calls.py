@@ -30,16 +30,23 @@ class CallLog(Database):
         error: str | None,
         at: dt.datetime | None = None,
         id: int | None = None,  # a CallRecord field: asdict() passes it
+        person: str | None = None,
     ) -> None:
         """Log one call; takes ``**asdict(record)`` of a :class:`CallRecord`.
 
-        ``at`` defaults to now; ``id`` is not used, the log numbers its own rows.
+        ``at`` defaults to now; ``id`` is not used, the log numbers its own rows. ``person``
+        is who the call was about: removing them removes the call too.
         """
         with self.transaction() as db:
+            found = (
+                db.execute("SELECT id FROM people WHERE name = ?", (person,)).fetchone()
+                if person is not None
+                else None
+            )
             db.execute(
                 "INSERT INTO model_calls (at, model, provider, purpose, prompt_tokens, "
-                "completion_tokens, cost_usd, latency_ms, request, response, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "completion_tokens, cost_usd, latency_ms, request, response, error, person_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (at or now()).isoformat(),
                     model,
@@ -52,8 +59,18 @@ class CallLog(Database):
                     json.dumps(request, default=str),
                     response,
                     error,
+                    found[0] if found else None,
                 ),
             )
+
+    def count_calls_about(self, person: str) -> int:
+        """How many logged model calls were about ``person`` (removed with them)."""
+        row = self._one(
+            "SELECT count(*) FROM model_calls c JOIN people p ON p.id = c.person_id "
+            "WHERE p.name = ?",
+            (person,),
+        )
+        return int(row[0]) if row else 0
 
     def list_calls(self, limit: int = 50) -> list[CallRecord]:
         rows = self._all("SELECT * FROM model_calls ORDER BY id DESC LIMIT ?", (limit,))

@@ -232,6 +232,17 @@ def m003_section_versions(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+@migration
+def m004_model_call_person(db: sqlite3.Connection) -> None:
+    """``model_calls.person_id``: the person a call was about (NULL for a call about no one,
+    such as ``ladder enrich``, and for calls logged before this), removed with the person."""
+    db.execute(
+        "ALTER TABLE model_calls ADD COLUMN person_id INTEGER "
+        "REFERENCES people(id) ON DELETE CASCADE"
+    )
+    db.execute("CREATE INDEX model_calls_person ON model_calls(person_id)")
+
+
 def applied_migrations(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations this workspace has had, oldest first ([] when none)."""
     if not _has_table(db):

@@ -84,6 +84,8 @@ def test_good_answer_is_stored_with_names_restored(world: World, router: respx.M
     calls = world.ctx.repo.list_calls()
     assert calls and calls[0].purpose == "draft"
     assert "Alex" not in json.dumps(calls[0].request)
+    # Logged as a call about the person: removing them removes it.
+    assert world.ctx.repo.count_calls_about(PERSON) == len(calls)
 
 
 def test_request_holds_expectations_and_pseudonymised_notes(

@@ -3,6 +3,8 @@ levels by slug or name in any case, and ``people rename`` / ``people remove``.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 
 from feedback_writer.context import AppContext
@@ -104,3 +106,24 @@ def test_remove_takes_the_drafts_with_it(dana: AppContext, run: Run) -> None:
     assert "5 note(s) and 1 draft(s)" in result.output
     assert dana.repo._all("SELECT count(*) FROM drafts")[0][0] == 0
     assert dana.repo._all("SELECT count(*) FROM mappings")[0][0] == 0
+
+
+def test_remove_takes_the_log_of_model_calls_about_them(dana: AppContext, run: Run) -> None:
+    """A call logged about a person goes with them (the notes it carried are theirs); a call
+    about no one, or about someone else, stays."""
+    from feedback_writer.storage.records import CallRecord
+
+    def call(purpose: str) -> CallRecord:
+        return CallRecord("m", "openai", purpose, 1, 1, None, 1.0, {"messages": []}, "{}", None)
+
+    dana.repo.ensure_person("Bo")
+    dana.repo.log_call(**asdict(call("draft")), person=PERSON)
+    dana.repo.log_call(**asdict(call("map")), person=PERSON)
+    dana.repo.log_call(**asdict(call("draft")), person="Bo")
+    dana.repo.log_call(**asdict(call("enrich")))
+    assert dana.repo.count_calls_about(PERSON) == 2
+    result = run("people", "remove", PERSON, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "5 note(s), 0 draft(s) and 2 logged model call(s)" in result.output
+    assert sorted(c.purpose for c in dana.repo.list_calls()) == ["draft", "enrich"]
+    assert dana.repo.count_calls_about("Bo") == 1

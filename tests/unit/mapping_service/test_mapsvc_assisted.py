@@ -291,6 +291,7 @@ def test_cli_model_run_warns_and_logs(cli, tmp_path, router: respx.MockRouter, m
         [call] = repo.list_calls()
         assert (call.model, call.purpose) == ("gpt-4o-mini", "map")
         assert call.error
+        assert repo.count_calls_about("Ana") == 1  # logged as a call about Ana
     # --offline never calls the model.
     code, _, err = cli("map", "-p", "Ana", "--model", "gpt-4o-mini", "--offline", *lad)
     assert code == 2 and "contradict" in err

@@ -93,7 +93,7 @@ def check_m001(repo: Repository) -> None:
     summary = repo.section(draft.id, "summary")
     assert summary.human_text == "A strong quarter" and summary.approved_at is not None
     assert [e.after for e in repo.section_history(summary.id)] == ["A strong quarter"]
-    (call,) = repo.list_calls()
+    (call,) = [c for c in repo.list_calls() if c.id == 1]  # later seeds log more
     assert call.request["messages"][0]["content"] == "hi" and call.latency_ms == 950.5
     # usable: new rows take the next ids, an old import is still recognised
     assert repo.add_note("Ana Lima", ParsedNote(text="Paired with Bo")).id == "n4"
@@ -179,10 +179,30 @@ def check_m003(repo: Repository) -> None:
     assert [d.id for d in repo.drafts_for("Bo Chen")] == [2]
 
 
+def seed_m004(db: sqlite3.Connection) -> None:
+    """A call about Bo Chen and one about no one (a ladder enrichment)."""
+    db.execute(
+        "INSERT INTO model_calls (id, at, model, provider, purpose, latency_ms, request, "
+        "response, person_id) VALUES (2, ?, 'gpt-4o-mini', 'openai', 'draft', 10.0, '{}', "
+        "'{}', 2), (3, ?, 'gpt-4o-mini', 'openai', 'enrich', 10.0, '{}', '{}', NULL)",
+        (AT, AT),
+    )
+
+
+def check_m004(repo: Repository) -> None:
+    """The calls are there; removing Bo Chen removes the call about him and no other."""
+    assert repo.count_calls_about("Bo Chen") == 1
+    before = {c.id for c in repo.list_calls()}
+    assert {2, 3} <= before
+    repo.remove_person("Bo Chen")
+    assert {c.id for c in repo.list_calls()} == before - {2}
+
+
 SEEDS: dict[str, tuple[Callable[[sqlite3.Connection], None], Callable[[Repository], None]]] = {
     "m001_initial": (seed_m001, check_m001),
     "m002_note_state_and_git_commits": (seed_m002, check_m002),
     "m003_section_versions": (seed_m003, check_m003),
+    "m004_model_call_person": (seed_m004, check_m004),
 }
 
 
