@@ -16,11 +16,15 @@ from collections.abc import Callable
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+MIN_DELAY = 0.01
+"""The shortest timer set. Textual's timer divides by its interval when it fires late (a
+busy machine): a 0-second timer then dies with ZeroDivisionError and its save never runs."""
+
 
 def next_delay(now: float, first: float, delay: float, max_wait: float) -> float:
     """Seconds from ``now`` to the save: ``delay`` after this change, but no later than
-    ``max_wait`` after the ``first`` unsaved change."""
-    return max(0.0, min(delay, first + max_wait - now))
+    ``max_wait`` after the ``first`` unsaved change (and never under ``MIN_DELAY``)."""
+    return max(MIN_DELAY, min(delay, first + max_wait - now))
 
 
 class Debouncer:
