@@ -17,11 +17,12 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial, reduce
 from operator import add
 from pathlib import Path
+from typing import Any
 
 from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping._text import Lexicon, split_compounds, stem, tokens
@@ -132,6 +133,24 @@ class LinearModel:
             row = cache[key] = tuple([w * x for w in self.weights[feature]])
         return row
 
+    def weight_lines(self) -> list[str]:
+        """The weights as JSON members, one feature a line (``"f":[w,...]``), sorted,
+        rounded to 3 places; all-zero rows dropped. The shipped data files' format."""
+        rows = ((f, [round(w, 3) for w in ws]) for f, ws in sorted(self.weights.items()))
+        return [
+            f"{json.dumps(f)}:{json.dumps(ws, separators=(',', ':'))}" for f, ws in rows if any(ws)
+        ]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], *, frozen: bool = False) -> LinearModel:
+        """A model from parsed JSON with ``classes``, ``weights`` and ``bias``."""
+        return cls(
+            [str(c) for c in data["classes"]],
+            {str(f): [float(w) for w in ws] for f, ws in data["weights"].items()},
+            [float(b) for b in data["bias"]],
+            frozen=frozen,
+        )
+
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         z = self.logits(feats)
         top = max(z)
@@ -233,24 +252,14 @@ class Reranker:
             "classes": self.model.classes,
             "bias": [round(b, 4) for b in self.model.bias],
         }
-        rows = {f: [round(w, 3) for w in ws] for f, ws in sorted(self.model.weights.items())}
-        lines = [
-            f"{json.dumps(f)}:{json.dumps(ws, separators=(',', ':'))}"
-            for f, ws in rows.items()
-            if any(ws)
-        ]
         body = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items())
+        lines = self.model.weight_lines()
         return "{\n" + body + ',\n"weights": {\n' + ",\n".join(lines) + "\n}}"
 
     @classmethod
     def from_json(cls, text: str) -> Reranker:
         data = json.loads(text)
-        model = LinearModel(
-            [str(c) for c in data["classes"]],
-            {str(f): [float(w) for w in ws] for f, ws in data["weights"].items()},
-            [float(b) for b in data["bias"]],
-            frozen=True,
-        )
+        model = LinearModel.from_data(data, frozen=True)
         return cls(str(data["ladder"]), model, float(data["fusion_weight"]), data["comment"])
 
 

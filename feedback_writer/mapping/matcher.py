@@ -392,8 +392,9 @@ class Matcher:
         if not scored:
             return []
         strength = self._strength(whole)
-        polarity = self._polarity(whole)
+        polarity: Polarity | None = None
         if self.note_models is not None:
+            polarity = self._polarity(whole)
             if feats is None:
                 feats = note_features(note.toks, note.stems, note.concept_phrases(lex), lex)
             top = self._squash(scored[0][1] * strength)
@@ -404,6 +405,8 @@ class Matcher:
                 strength /= self.options.no_evidence_factor
         if self._squash(scored[0][1] * strength) < self.min_score:
             return []
+        if polarity is None:  # read only for a note that has evidence
+            polarity = self._polarity(whole)
         out: list[Match] = []
         for i, raw in scored:
             e = self._expectations[i]

@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from feedback_writer.mapping import _cues
 from feedback_writer.mapping._cues import Polarity
@@ -106,35 +107,26 @@ class BinaryModel:
     def decides(self, feats: dict[str, float]) -> bool:
         return self.probability(feats) >= self.threshold_for(feats)
 
-    def to_dict(self) -> dict[str, object]:
-        rows = {f: [round(w, 3) for w in ws] for f, ws in sorted(self.model.weights.items())}
-        return {
+    def to_json(self) -> str:
+        """The model as a JSON object, one weight row a line (``LinearModel.weight_lines``)."""
+        head = {
             "classes": self.model.classes,
             "positive_class": self.positive_class,
             "threshold": self.threshold,
             "thresholds_given": self.thresholds_given,
             "bias": [round(b, 4) for b in self.model.bias],
-            "weights": {f: ws for f, ws in rows.items() if any(ws)},
         }
+        fields = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()]
+        fields.append('"weights": {\n' + ",\n".join(self.model.weight_lines()) + "\n}")
+        return "{\n" + ",\n".join(fields) + "\n}"
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> BinaryModel:
-        weights = data["weights"]
-        bias = data["bias"]
-        classes = data["classes"]
-        assert isinstance(weights, dict) and isinstance(bias, list) and isinstance(classes, list)
-        model = LinearModel(
-            [str(c) for c in classes],
-            {str(f): [float(w) for w in ws] for f, ws in weights.items()},
-            [float(b) for b in bias],
-        )
-        threshold = data["threshold"]
+    def from_data(cls, data: dict[str, Any]) -> BinaryModel:
         given = data.get("thresholds_given") or {}
-        assert isinstance(threshold, (int, float)) and isinstance(given, dict)
         return cls(
-            model,
+            LinearModel.from_data(data),
             str(data["positive_class"]),
-            float(threshold),
+            float(data["threshold"]),
             {str(f): float(t) for f, t in given.items()},
         )
 
@@ -169,19 +161,7 @@ class NoteModels:
         head = {"comment": self.comment, "evidence_ladder": self.evidence_ladder}
         parts = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()]
         for name, model in (("evidence", self.evidence), ("polarity", self.polarity)):
-            if model is None:
-                parts.append(f"{json.dumps(name)}: null")
-                continue
-            body = model.to_dict()
-            weights = body.pop("weights")
-            assert isinstance(weights, dict)
-            fields = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in body.items()]
-            rows = [
-                f"{json.dumps(f)}:{json.dumps(w, separators=(',', ':'))}"
-                for f, w in weights.items()
-            ]
-            fields.append('"weights": {\n' + ",\n".join(rows) + "\n}")
-            parts.append(f"{json.dumps(name)}: {{\n" + ",\n".join(fields) + "\n}")
+            parts.append(f"{json.dumps(name)}: {model.to_json() if model else 'null'}")
         return "{\n" + ",\n".join(parts) + "\n}\n"
 
     @classmethod
@@ -189,8 +169,8 @@ class NoteModels:
         data = json.loads(text)
         ev, pol = data.get("evidence"), data.get("polarity")
         return cls(
-            BinaryModel.from_dict(ev) if ev else None,
-            BinaryModel.from_dict(pol) if pol else None,
+            BinaryModel.from_data(ev) if ev else None,
+            BinaryModel.from_data(pol) if pol else None,
             str(data.get("comment", "")),
             str(data.get("evidence_ladder", "")),
         )

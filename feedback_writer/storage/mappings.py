@@ -26,6 +26,17 @@ UNCONFIRMED_MARGIN = 0.05
 """... and a runner-up only when it scores within this margin of the note's best."""
 
 
+def evidence_args(
+    pairs: Sequence[tuple[str, str]], person_id: int, threshold: float | None
+) -> list[object]:
+    """The parameters of :func:`evidence_sql`, in its order."""
+    args: list[object] = [v for pair in pairs for v in pair]
+    args.append(person_id)
+    if threshold is not None:
+        args.append(threshold)
+    return args
+
+
 def evidence_sql(known: int, threshold: float | None) -> str:
     """The ``ev(note_id, eid, score, polarity, status)`` CTEs: a person's evidence as
     ``mapping.evidence.select_evidence`` picks it, in SQL. Parameters: ``known`` pairs of
@@ -219,10 +230,7 @@ class MappingStore(PeopleStore):
         ``groups`` pairs each known expectation id with a group (an id may be in several);
         ids in no pair do not count. Aggregated in SQL: nothing per note is read."""
         p = self.get_person(person)
-        args: list[object] = [v for pair in groups for v in pair]
-        args.append(p.id)
-        if threshold is not None:
-            args.append(threshold)
+        args = evidence_args(groups, p.id, threshold)
         sql = evidence_sql(len(groups), threshold) + (
             "SELECT 'notes', NULL, NULL, count(DISTINCT note_id) FROM ev "
             "UNION ALL SELECT 'exp', eid, NULL, count(DISTINCT note_id) FROM ev GROUP BY eid "
@@ -255,10 +263,7 @@ class MappingStore(PeopleStore):
         not a list), ordered by note then best first. ``known``: the ladder's expectation
         ids. ``note_ids`` limits it to those notes. ``person``: a name, or the record."""
         p = person if isinstance(person, Person) else self.get_person(person)
-        args: list[object] = [v for eid in known for v in (eid, "")]
-        args.append(p.id)
-        if threshold is not None:
-            args.append(threshold)
+        args = evidence_args([(eid, "") for eid in known], p.id, threshold)
         sql = evidence_sql(len(known), threshold) + (
             "SELECT ev.note_id, ev.eid AS expectation_id, ev.score, ev.polarity, ev.status, "
             "m.source, m.updated_at FROM ev JOIN mappings m "
@@ -276,10 +281,7 @@ class MappingStore(PeopleStore):
         """:meth:`iter_evidence` as plain rows (note row id, expectation id, score,
         polarity, status), read from a cursor: what planning a draft of many notes needs."""
         p = person if isinstance(person, Person) else self.get_person(person)
-        args: list[object] = [v for eid in known for v in (eid, "")]
-        args.append(p.id)
-        if threshold is not None:
-            args.append(threshold)
+        args = evidence_args([(eid, "") for eid in known], p.id, threshold)
         sql = evidence_sql(len(known), threshold) + (
             "SELECT note_id, eid, score, polarity, status FROM ev ORDER BY note_id, score DESC, eid"
         )
