@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "notes": ("feedback_writer.cli.notes_cmd", "notes", "Add, import, list and remove notes."),
     "map": ("feedback_writer.cli.map_cmd", "map_command", "Map notes to ladder expectations."),
     "evidence": (
-        "feedback_writer.cli.map_cmd",
+        "feedback_writer.cli.evidence_cmd",
         "evidence",
         "Confirm, reject or add evidence; coverage.",
     ),

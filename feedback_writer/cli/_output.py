@@ -18,3 +18,9 @@ def echo_json(data: Any, *, ensure_ascii: bool = True) -> None:
     except (AttributeError, ValueError):
         pretty = False
     click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=ensure_ascii))
+
+
+def short_line(text: str, width: int = 76) -> str:
+    """``text`` on one line, cut to ``width`` with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"

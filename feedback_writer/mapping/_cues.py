@@ -8,7 +8,7 @@ these with its options; nothing here knows a ladder.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from feedback_writer.mapping._text import Lexicon, stem
 
@@ -61,6 +61,22 @@ def rescheduling(lex: Lexicon, toks: list[str], window: int) -> bool:
         tok in lex.schedule_verbs
         and any(t in lex.schedule_times for t in toks[i + 1 : i + 1 + window])
         for i, tok in enumerate(toks)
+    )
+
+
+class Verdicts(NamedTuple):
+    """The cues that weaken a note as evidence, read once for the matcher's strength and
+    the note models."""
+
+    rescheduling: bool
+    prospective: bool
+    non_work: bool
+
+
+def verdicts(lex: Lexicon, toks: list[str], max_past: int, window: int) -> Verdicts:
+    """:func:`rescheduling`, :func:`prospective` and :func:`non_work` of ``toks``."""
+    return Verdicts(
+        rescheduling(lex, toks, window), prospective(lex, toks, max_past), non_work(lex, toks)
     )
 
 

@@ -24,13 +24,14 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import Any
 
 from feedback_writer.mapping import _cues
 from feedback_writer.mapping._cues import Polarity
 from feedback_writer.mapping._text import Lexicon
-from feedback_writer.mapping.classifier import LinearModel
+from feedback_writer.mapping.classifier import LinearModel, load_json
 from feedback_writer.mapping.options import MatcherOptions
 
 DATA_FILE = Path(__file__).with_name("data") / "note-models.json"
@@ -59,15 +60,18 @@ def judged_features(
     feats: dict[str, float],
     polarity: Polarity,
     score: float,
+    verdicts: _cues.Verdicts | None = None,
 ) -> dict[str, float]:
     """A note's text features (``classifier.note_features``) with :func:`cue_features` of its
-    tokens ``whole``, its cue polarity and the matcher's best score added."""
+    tokens ``whole``, its cue polarity and the matcher's best score added. ``verdicts``: the
+    cue readers' on ``whole`` already (:func:`_cues.verdicts`)."""
+    v = verdicts or _cues.verdicts(lex, whole, opts.prospective_max_past, opts.schedule_window)
     cues = cue_features(
         score=score,
         negative=polarity == "negative",
-        non_work=_cues.non_work(lex, whole),
-        prospective=_cues.prospective(lex, whole, opts.prospective_max_past),
-        rescheduling=_cues.rescheduling(lex, whole, opts.schedule_window),
+        non_work=v.non_work,
+        prospective=v.prospective,
+        rescheduling=v.rescheduling,
     )
     return feats | cues
 
@@ -91,7 +95,10 @@ class BinaryModel:
         k = self.model.classes.index(self.positive_class)
         o = 1 - k
         self._bias = self.model.bias[k] - self.model.bias[o]
-        self._diff = {f: ws[k] - ws[o] for f, ws in self.model.weights.items()}
+        rows = self.model.weights
+        # In C: the shipped models hold tens of thousands of rows, read by every ``map``.
+        diffs = map(sub, map(itemgetter(k), rows.values()), map(itemgetter(o), rows.values()))
+        self._diff = dict(zip(rows, diffs, strict=True))
 
     def probability(self, feats: dict[str, float]) -> float:
         diff = self._diff.get
@@ -121,10 +128,11 @@ class BinaryModel:
         return "{\n" + ",\n".join(fields) + "\n}"
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> BinaryModel:
+    def from_data(cls, data: dict[str, Any], *, parsed: bool = False) -> BinaryModel:
+        """``parsed``: as :meth:`LinearModel.from_data`'s."""
         given = data.get("thresholds_given") or {}
         return cls(
-            LinearModel.from_data(data),
+            LinearModel.from_data(data, parsed=parsed),
             str(data["positive_class"]),
             float(data["threshold"]),
             {str(f): float(t) for f, t in given.items()},
@@ -166,11 +174,11 @@ class NoteModels:
 
     @classmethod
     def from_json(cls, text: str) -> NoteModels:
-        data = json.loads(text)
+        data = load_json(text)
         ev, pol = data.get("evidence"), data.get("polarity")
         return cls(
-            BinaryModel.from_data(ev) if ev else None,
-            BinaryModel.from_data(pol) if pol else None,
+            BinaryModel.from_data(ev, parsed=True) if ev else None,
+            BinaryModel.from_data(pol, parsed=True) if pol else None,
             str(data.get("comment", "")),
             str(data.get("evidence_ladder", "")),
         )

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import asdict
+from itertools import chain
 from typing import TYPE_CHECKING, Literal
 
 from feedback_writer.errors import NotFoundError, UsageError
@@ -51,6 +53,34 @@ def matcher_for(ladder: Ladder) -> Matcher:
     return matcher
 
 
+def _offline(
+    ladder: Ladder,
+    items: Sequence[tuple[str, str]],
+    top_k: int,
+    jobs: int | None,
+    on_matching: ProgressFn | None,
+) -> Generator[list[NoteMapping], None, None]:
+    """The offline matcher's mappings of ``items``, a chunk at a time, in order."""
+    if top_k < 1:
+        raise UsageError(f"--top must be at least 1 (got {top_k})")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {jobs})")
+    from feedback_writer.mapping._parallel import match_chunks
+
+    texts = [text for _, text in items]
+    done = 0
+    with closing(match_chunks(matcher_for(ladder), texts, top_k, jobs=jobs)) as parts:
+        for part in parts:
+            chunk = items[done : done + len(part)]
+            done += len(part)
+            if on_matching is not None:
+                on_matching(done, len(items))
+            yield [
+                NoteMapping(note_id, text, sorted(matches, key=by_score))
+                for (note_id, text), matches in zip(chunk, part, strict=True)
+            ]
+
+
 def map_texts(
     ladder: Ladder,
     items: Sequence[tuple[str, str]],
@@ -61,20 +91,18 @@ def map_texts(
     templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
+    on_matching: ProgressFn | None = None,
+    jobs: int | None = None,
 ) -> MappingRun:
     """Map ``(note_id, text)`` pairs without storing anything.
 
     With a gateway the model picks from the matcher's shortlist; ``names`` (the subject
     first) become placeholders in what is sent; ``templates`` default to the shipped
-    prompts. Warnings go to ``on_warning`` and the run.
+    prompts. Warnings go to ``on_warning`` and the run. ``on_matching`` follows the offline
+    matcher, which runs in ``jobs`` processes (default: one per core for a large run, see
+    :mod:`feedback_writer.mapping._parallel`); ``on_progress`` the run as a whole.
     """
-    if top_k < 1:
-        raise UsageError(f"--top must be at least 1 (got {top_k})")
-    matcher = matcher_for(ladder)
-    offline = [
-        NoteMapping(note_id, text, sorted(matcher.match(text, top_k), key=by_score))
-        for note_id, text in items
-    ]
+    offline = [r for chunk in _offline(ladder, items, top_k, jobs, on_matching) for r in chunk]
     run = MappingRun(person=None, results=offline)
     if gateway is None:
         if on_progress is not None:
@@ -111,23 +139,47 @@ def suggest(
     templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
+    on_matching: ProgressFn | None = None,
+    jobs: int | None = None,
 ) -> MappingRun:
     """Suggest evidence for each of a person's (not excluded) notes and store it.
 
     Open suggestions are replaced; accepted, rejected and user-added mappings are kept,
-    and a rejected expectation is not suggested again for that note.
+    and a rejected expectation is not suggested again for that note. The hooks and
+    ``jobs`` are :func:`map_texts`'s.
     """
+    items = repo.note_texts(person)
+    if gateway is None:
+        # Offline, each chunk is stored while the matcher's workers match the next one.
+        run = MappingRun(person=person, results=[])
+
+        def stored(chunks: Iterable[list[NoteMapping]]) -> Iterator[NoteMapping]:
+            for chunk in chunks:
+                run.results.extend(chunk)
+                yield from chunk
+
+        with closing(_offline(ladder, items, top_k, jobs, on_matching)) as chunks:
+            # The first chunk before the write transaction: workers are forked outside it.
+            first = next(chunks, [])
+            _store(repo, stored(chain([first], chunks)))
+        if on_progress is not None:
+            on_progress(len(items), len(items))
+        return run
     run = map_texts(
-        ladder, repo.note_texts(person), top_k=top_k, gateway=gateway,
+        ladder, items, top_k=top_k, gateway=gateway,
         names=person_names(repo, person, names), templates=templates, on_warning=on_warning,
-        on_progress=on_progress,
+        on_progress=on_progress, on_matching=on_matching, jobs=jobs,
     )  # fmt: skip
     run.person = person
+    _store(repo, run.results)
+    return run
+
+
+def _store(repo: Repository, results: Iterable[NoteMapping]) -> None:
     repo.replace_suggestions_many(  # one transaction for the whole run
         (r.note_id, [(m.expectation_id, m.score, m.polarity) for m in r.matches], r.source)
-        for r in run.results
+        for r in results
     )
-    return run
 
 
 def suggest_configured(
@@ -139,6 +191,8 @@ def suggest_configured(
     offline: bool = False,
     top_k: int = 5,
     on_warning: Callable[[str], None] | None = None,
+    on_matching: ProgressFn | None = None,
+    jobs: int | None = None,
 ) -> MappingRun:
     """:func:`suggest` as the settings say: the configured model (unless ``offline``), the
     company prompts folder, and every name in ``settings.pseudonymise`` hidden from it.
@@ -166,6 +220,8 @@ def suggest_configured(
         templates=templates,
         names=list(settings.pseudonymise),
         on_warning=on_warning,
+        on_matching=on_matching,
+        jobs=jobs,
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from feedback_writer.errors import NotFoundError, UsageError
 from feedback_writer.storage.db import now
@@ -97,6 +98,10 @@ def _mapping(row: sqlite3.Row) -> MappingRecord:
     )
 
 
+_BATCH = 500
+"""Notes per statement batch of :meth:`MappingStore.replace_suggestions_many`."""
+
+
 class MappingStore(PeopleStore):
     """Which expectations a note is evidence for, and what the user decided."""
 
@@ -131,44 +136,54 @@ class MappingStore(PeopleStore):
     ) -> None:
         """:meth:`replace_suggestions` for many notes ``(note_id, suggestions, source)``
         in one transaction: a map of 10,000 notes commits once, not 10,000 times, and each
-        statement runs once for all of them (``executemany``, one read of the decisions).
-        A note given twice keeps its last suggestions."""
+        statement runs once per batch of notes (``executemany``, one read of the decisions).
+        ``items`` is consumed as it comes, so a caller may still be producing it (the
+        matcher's workers): what it yields is written while it makes the rest. A note
+        given twice keeps its last suggestions."""
         when = now().isoformat()
+        pending = iter(items)
         with self.transaction() as db:
-            latest: dict[int, tuple[Sequence[tuple[str, float, str]], str]] = {}
-            for note_id, suggestions, source in items:
-                rowid = note_rowid(note_id)
-                latest.pop(rowid, None)
-                latest[rowid] = (suggestions, source)
-            if not latest:
-                return
-            db.executemany(
-                "DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'",
-                ((rowid,) for rowid in latest),
+            while batch := list(islice(pending, _BATCH)):
+                self._replace_batch(db, batch, when)
+
+    @staticmethod
+    def _replace_batch(
+        db: sqlite3.Connection,
+        items: list[tuple[str, Sequence[tuple[str, float, str]], str]],
+        when: str,
+    ) -> None:
+        latest: dict[int, tuple[Sequence[tuple[str, float, str]], str]] = {}
+        for note_id, suggestions, source in items:
+            rowid = note_rowid(note_id)
+            latest.pop(rowid, None)
+            latest[rowid] = (suggestions, source)
+        db.executemany(
+            "DELETE FROM mappings WHERE note_id = ? AND status = 'suggested'",
+            ((rowid,) for rowid in latest),
+        )
+        decided = {
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT note_id, expectation_id FROM mappings "
+                "WHERE note_id IN (SELECT value FROM json_each(?))",
+                ("[" + ",".join(map(str, latest)) + "]",),
             )
-            decided = {
-                (r[0], r[1])
-                for r in db.execute(
-                    "SELECT note_id, expectation_id FROM mappings "
-                    "WHERE note_id IN (SELECT value FROM json_each(?))",
-                    ("[" + ",".join(map(str, latest)) + "]",),
-                )
-            }
-            rows = [
-                (rowid, expectation_id, score, _polarity(polarity), source, when)
-                for rowid, (suggestions, source) in latest.items()
-                for expectation_id, score, polarity in suggestions
-                if (rowid, expectation_id) not in decided
-            ]
-            db.executemany(
-                "INSERT INTO mappings (note_id, expectation_id, score, polarity, source, "
-                "status, updated_at) VALUES (?, ?, ?, ?, ?, 'suggested', ?) "
-                "ON CONFLICT (note_id, expectation_id) DO UPDATE SET "
-                "score = excluded.score, polarity = excluded.polarity, "
-                "source = excluded.source, status = excluded.status, "
-                "updated_at = excluded.updated_at",
-                rows,
-            )
+        }
+        rows = [
+            (rowid, expectation_id, score, _polarity(polarity), source, when)
+            for rowid, (suggestions, source) in latest.items()
+            for expectation_id, score, polarity in suggestions
+            if (rowid, expectation_id) not in decided
+        ]
+        db.executemany(
+            "INSERT INTO mappings (note_id, expectation_id, score, polarity, source, "
+            "status, updated_at) VALUES (?, ?, ?, ?, ?, 'suggested', ?) "
+            "ON CONFLICT (note_id, expectation_id) DO UPDATE SET "
+            "score = excluded.score, polarity = excluded.polarity, "
+            "source = excluded.source, status = excluded.status, "
+            "updated_at = excluded.updated_at",
+            rows,
+        )
 
     def set_mapping(
         self,

@@ -100,9 +100,9 @@ def test_all_keeps_to_the_band(dana: AppContext, run: Run) -> None:
 def test_all_asks_on_a_terminal(
     dana: AppContext, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from feedback_writer.cli import map_cmd
+    from feedback_writer.cli import evidence_cmd
 
-    monkeypatch.setattr(map_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(evidence_cmd, "_interactive", lambda: True)
     args = ("evidence", "accept", "-p", PERSON, "--all", "--min-confidence", "low")
     result = run(*args, input="n\n")
     assert result.exit_code != 0 and "Accept these 5 suggestion(s)?" in result.output

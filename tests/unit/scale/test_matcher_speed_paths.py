@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from feedback_writer.mapping._text import default_lexicon, find_phrases, tokens
 from feedback_writer.mapping.classifier import LinearModel, features, token_features
 from feedback_writer.mapping.matcher import Match
@@ -33,9 +31,17 @@ def test_find_phrases_with_and_without_starts_agree():
     assert find_phrases(["zzz"], table, lex.starts["outcome_cues"]) == []
 
 
-def test_map_json_of_a_match_is_its_asdict():
+def test_map_json_of_a_match_is_its_fields_by_name():
     m = Match("execution.mid.x", "execution", "mid", 0.5, "positive")
-    assert NoteMapping("n1", "t", [m]).to_json()["matches"] == [asdict(m)]
+    assert NoteMapping("n1", "t", [m]).to_json()["matches"] == [
+        {
+            "expectation_id": "execution.mid.x",
+            "competency": "execution",
+            "level": "mid",
+            "score": 0.5,
+            "polarity": "positive",
+        }
+    ]
 
 
 def test_frozen_logits_are_the_plain_loop_exactly():
