@@ -1,6 +1,6 @@
 """Provides ``python -m feedback_writer``."""
 
-from feedback_writer.cli import main
+from feedback_writer.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -12,19 +12,23 @@ Source = Literal["matcher", "model"]
 
 @dataclass(frozen=True)
 class NoteMapping:
-    """The suggestions for one note, best first; empty when it shows no ladder evidence."""
+    """The suggestions for one note, best first (``by_score``: put in that order when made);
+    empty when it shows no ladder evidence."""
 
     note_id: str
     text: str
     matches: list[Match]
     source: Source = "matcher"
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matches", sorted(self.matches, key=by_score))
+
     def to_json(self) -> dict[str, Any]:
         """The element of ``feedback-writer map --format json`` (exactly these keys)."""
         return {
             "note_id": self.note_id,
             "text": self.text,
-            "matches": [_match_json(m) for m in sorted(self.matches, key=by_score)],
+            "matches": [_match_json(m) for m in self.matches],
         }
 
 

@@ -24,7 +24,6 @@ from feedback_writer.mapping.evidence import confirmed_evidence as confirmed_evi
 from feedback_writer.mapping.matcher import Matcher
 from feedback_writer.mapping.results import MappingRun as MappingRun
 from feedback_writer.mapping.results import NoteMapping as NoteMapping
-from feedback_writer.mapping.results import by_score
 from feedback_writer.notes.model import Note
 from feedback_writer.prompting.pseudonym import person_names
 from feedback_writer.storage.records import MappingRecord, MappingStatus
@@ -76,7 +75,7 @@ def _offline(
             if on_matching is not None:
                 on_matching(done, len(items))
             yield [
-                NoteMapping(note_id, text, sorted(matches, key=by_score))
+                NoteMapping(note_id, text, matches)
                 for (note_id, text), matches in zip(chunk, part, strict=True)
             ]
 
