@@ -106,8 +106,9 @@ class LinearModel:
         the features' order (frozen: one ``reduce`` per class over the scaled rows, in C)."""
         if not self.frozen:
             return self._logits(feats)
-        weights, scaled = self.weights, self._scaled
-        rows = [scaled(f, x) for f, x in feats.items() if f in weights]
+        weights, scaled, kept = self.weights, self._scaled, self._rows.get
+        # A kept row is a non-empty tuple: ``or`` calls ``_scaled`` only for a new one.
+        rows = [kept((f, x)) or scaled(f, x) for f, x in feats.items() if f in weights]
         if not rows:
             return list(self.bias)
         return list(map(_sum_in_order, zip(self.bias, *rows, strict=True)))
