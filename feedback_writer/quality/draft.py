@@ -22,7 +22,6 @@ from typing import Any
 from feedback_writer.citations import CITATION, NOTE_REF, parse_citations
 from feedback_writer.errors import NotFoundError
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.notes.model import Note
 from feedback_writer.quality.model import CheckContext, CitedNote, Finding, Mode
 from feedback_writer.storage.records import DraftRecord, SectionRecord
 from feedback_writer.storage.repository import Repository
@@ -93,11 +92,11 @@ def _levels(ladder: Ladder, level: str | None) -> tuple[str | None, str | None]:
     return level, slugs[i + 1] if i + 1 < len(slugs) else None
 
 
-def _known_terms(ladder: Ladder, notes: Iterable[Note]) -> tuple[str, ...]:
-    """Words the drafter writes that are no claim: level and competency names, note
-    authors' names."""
+def _known_terms(ladder: Ladder, authors: Iterable[str | None]) -> tuple[str, ...]:
+    """Words the drafter writes that are no claim: level and competency names, the names
+    of the notes' ``authors``."""
     words = [lv.name for lv in ladder.spec.levels] + [c.name for c in ladder.competencies]
-    words += [n.author_name for n in notes if n.author_name]
+    words += [a for a in authors if a]
     return tuple(w for phrase in words for w in phrase.split())
 
 
@@ -115,14 +114,16 @@ def _ladder_words(ladder: Ladder, text: str) -> tuple[str, ...]:
 def section_contexts(
     repo: Repository, ladder: Ladder, draft_id: int
 ) -> tuple[DraftRecord, list[tuple[SectionRecord, str, CheckContext]]]:
-    """The draft and, per section, its current text and its check context."""
+    """The draft and, per section, its current text and its check context.
+
+    Reads the notes the sections cite and the names of the person's note authors, never
+    all their notes: an export of a person with 100,000 notes stays small."""
     draft = repo.get_draft(draft_id)
     sections = repo.sections(draft_id)
-    notes = {n.id: n for n in repo.list_notes(draft.person)}
     window = _window(repo, draft, draft.person)
     level, next_level = _levels(ladder, draft.content.get("current_level"))
     structure = _structure(draft.content)
-    known = _known_terms(ladder, notes.values())
+    known = _known_terms(ladder, repo.note_authors(draft.person))
     base = CheckContext(
         window=window, level=level, next_level=next_level, person=draft.person,
         known_terms=known,
@@ -130,6 +131,7 @@ def section_contexts(
     texts = {s.key: current_text(s) for s in sections}
     cites = {key: cited(text) for key, text in texts.items()}
     everything = list(dict.fromkeys(i for ids, _ in cites.values() for i in ids))
+    notes = {n.id: n for n in repo.notes_by_ids(everything) if n.person == draft.person}
     out: list[tuple[SectionRecord, str, CheckContext]] = []
     for s in sections:
         note_ids, expectations = cites[s.key]
@@ -189,6 +191,6 @@ def person_context(repo: Repository, ladder: Ladder, person: str) -> tuple[Check
         level=level,
         next_level=next_level,
         person=subject.name,
-        known_terms=_known_terms(ladder, notes),
+        known_terms=_known_terms(ladder, (n.author_name for n in notes)),
     )
     return ctx, "self" if subject.mode == "self" else "manager"

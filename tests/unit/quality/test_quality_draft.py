@@ -10,7 +10,7 @@ import pytest
 
 from feedback_writer import citations
 from feedback_writer.ladder.model import Ladder
-from feedback_writer.notes.model import ParsedNote
+from feedback_writer.notes.model import AuthorKind, ParsedNote
 from feedback_writer.quality import followup_for_notes
 from feedback_writer.quality.draft import (
     cited,
@@ -147,20 +147,36 @@ def test_below_without_growth_point(repo: Repository, default_ladder: Ladder) ->
     assert ("competency:reliability", "calibration.below-without-growth") in rules
 
 
-def test_reads_the_notes_once(
+def test_reads_the_cited_notes_only(
     repo: Repository, default_ladder: Ladder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    draft_id, _ = _world(repo)
-    calls: list[str] = []
-    original = Repository.list_notes
+    """An export of a person with 100,000 notes read them all for its findings (316 MB):
+    the findings read the notes the sections cite, and the note authors' names."""
+    draft_id, text = _world(repo)
+    peer = repo.add_note(
+        PERSON, ParsedNote(text="Uncited peer note."), author_kind=AuthorKind.PEER,
+        author_name="Tomás Ruiz",
+    )  # fmt: skip
+    section = repo.section(draft_id, "competency:reliability")
+    first = citations.cited_ids(text)[0][0]
+    edited = f"{text}\n- Tomás Ruiz reviewed the Airflow move [{first}]."
+    repo.record_section_text(section.id, edited, actor="human", counts_as_edit=True)
+    read: list[list[str]] = []
+    original = Repository.notes_by_ids
 
-    def counting(self: Repository, person: str, **kw: Any) -> Any:
-        calls.append(person)
-        return original(self, person, **kw)
+    def by_ids(self: Repository, note_ids: Any) -> Any:
+        read.append(list(note_ids))
+        return original(self, note_ids)
 
-    monkeypatch.setattr(Repository, "list_notes", counting)
-    draft_findings(repo, default_ladder, draft_id)
-    assert calls == [PERSON]
+    def everything(self: Repository, person: str, **kw: Any) -> Any:
+        raise AssertionError("the findings read all of a person's notes")
+
+    monkeypatch.setattr(Repository, "notes_by_ids", by_ids)
+    monkeypatch.setattr(Repository, "list_notes", everything)
+    found = draft_findings(repo, default_ladder, draft_id)
+    assert len(read) == 1 and peer.id not in read[0] and len(read[0]) == 4
+    # The uncited peer's name is still no claim to check against the notes.
+    assert _by(found, "competency:reliability", "unsupported") == ["3"]
 
 
 def test_offline_draft_headings_are_not_growth_points(tmp_path: Path) -> None:
