@@ -10,7 +10,9 @@ Forking is used only where it is safe and the default: on Linux, from a process 
 other thread running (the TUI maps in a thread, so it matches in one process), and for at
 least :data:`MIN_PARALLEL` notes (below that, starting workers costs more than it saves).
 Workers ignore Ctrl-C: the parent gets it and stops them, so one interrupt prints one
-message, not a traceback per worker.
+message, not a traceback per worker. A worker dies with its parent (Linux's parent-death
+signal), and a worker that dies (killed, out of memory) is a plain error, not a hang: the
+pool is ``concurrent.futures``' process pool, which notices a lost worker.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
+
+from feedback_writer.errors import FeedbackWriterError
 
 if TYPE_CHECKING:
     from feedback_writer.mapping.matcher import Match, Matcher
@@ -107,17 +114,58 @@ def match_chunks(
     # Objects frozen before the fork are left alone by the collector, so the children do
     # not copy every page of the matcher's tables by scanning them.
     gc.freeze()
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+    )
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt)
+        # With fork, every worker starts at the first submit, before the pool's threads.
+        parts = pool.map(_match_chunk, chunks)
     finally:
         gc.unfreeze()
         _MATCHER = None
-    with pool:  # leaving it (an error, Ctrl-C) terminates the workers
-        yield from pool.imap(_match_chunk, chunks)
+    try:
+        yield from parts
+    except BrokenProcessPool as exc:  # a worker died: killed, out of memory
+        raise WorkerDied(
+            "a process matching the notes died before it finished (killed, or out of "
+            "memory?); nothing was stored",
+            hint="run the command again, or with --jobs 1 to match in one process",
+        ) from exc
+    finally:
+        # Normally all is done; after an error or Ctrl-C, queued chunks are dropped and
+        # the few being matched are waited for (a fraction of a second).
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupt() -> None:
+class WorkerDied(FeedbackWriterError):
+    """A matcher worker process ended without answering."""
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker() -> None:
+    """In each worker: Ctrl-C is the parent's to handle, and the worker dies with its
+    parent: a SIGKILLed ``map`` leaves no process behind (a pool worker whose parent is
+    gone would wait for work forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):  # no parent-death signal here: watch instead
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was set
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _match_chunk(chunk: Sequence[str]) -> list[list[Match]]:

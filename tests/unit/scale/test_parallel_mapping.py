@@ -86,6 +86,33 @@ def test_a_worker_error_reaches_the_caller() -> None:
     assert proc.stdout.strip() == "caught: cannot read note 42"
 
 
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    """The OOM killer, or someone's kill -9, takes a worker: the map stops with a plain
+    message (multiprocessing.Pool would wait forever for the lost chunk)."""
+    proc = _python(
+        """
+        import os, signal
+        from feedback_writer.mapping import _parallel
+
+        class Doomed:
+            def match(self, text, top_k):
+                if text == "note 42":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return []
+
+        _parallel.CHUNK = 10
+        try:
+            _parallel.match_all(Doomed(), [f"note {i}" for i in range(100)], 5, jobs=2)
+        except _parallel.WorkerDied as exc:
+            print("stopped:", exc)
+        """,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("stopped: a process matching the notes died")
+    assert "--jobs 1" in proc.stdout
+
+
 def test_how_many_workers() -> None:
     assert _parallel.workers_for(10, None) == 1  # a small run stays in one process
     assert _parallel.workers_for(10, 1) == 1
@@ -188,7 +215,7 @@ def test_ctrl_c_stops_a_parallel_map_and_stores_nothing(tmp_path: Path) -> None:
     assert "Aborted!" in err and "Traceback" not in err
     assert _stored(env) == []
     time.sleep(0.5)
-    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+    assert [pid for pid in workers if _state(pid) not in (None, "Z")] == []
 
 
 def test_a_large_map_shows_its_progress_on_a_terminal(
@@ -216,3 +243,37 @@ def test_a_large_map_shows_its_progress_on_a_terminal(
     # On a pipe, no progress line at all.
     monkeypatch.setattr("feedback_writer.cli._progress.ProgressLine.force_tty", False)
     assert "matching" not in CliRunner().invoke(cli, args).stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_workers_die_with_a_killed_map(tmp_path: Path) -> None:
+    """SIGKILL of a parallel map: its workers go at once (no orphan matching for nobody,
+    no BrokenPipeError traceback from them), and nothing is stored."""
+    env = _workspace(tmp_path, 8_000)
+    cmd = [sys.executable, "-m", "feedback_writer", "map", "-p", "Ana", "--offline", "--jobs", "2"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.01)
+    assert len(workers) == 2, "the map ended before its workers were seen"
+    time.sleep(0.2)
+    proc.kill()
+    _, err = proc.communicate(timeout=30)
+    time.sleep(0.3)
+    running = [pid for pid in workers if _state(pid) not in (None, "Z")]
+    assert running == []
+    assert err == ""
+    assert _stored(env) == []
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, Z, ...), or None when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("State:"))
