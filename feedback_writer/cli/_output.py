@@ -9,15 +9,38 @@ from typing import Any
 import click
 
 
+def json_is_pretty() -> bool:
+    """Whether :func:`echo_json` indents: stdout is a terminal."""
+    try:
+        return sys.stdout.isatty()  # looked up per call: a test runner swaps sys.stdout
+    except (AttributeError, ValueError):
+        return False
+
+
 def echo_json(data: Any, *, ensure_ascii: bool = True) -> None:
     """``data`` as JSON on stdout. Indented for a person at a terminal; compact when piped to
     a program or a file, which also takes Python's C encoder (its indenting encoder is pure
     Python: a 10,000-note ``map --format json`` spent 0.3 s in it)."""
-    try:
-        pretty = sys.stdout.isatty()  # looked up per call: a test runner swaps sys.stdout
-    except (AttributeError, ValueError):
-        pretty = False
-    click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=ensure_ascii))
+    indent = 2 if json_is_pretty() else None
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=ensure_ascii))
+
+
+class JsonListParts:
+    """A JSON list encoded a part at a time, while other work goes on (a map's workers
+    match the next chunk), then printed whole: the text :func:`echo_json` prints for the
+    whole list when piped, with ``ensure_ascii=False``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.items = 0
+
+    def add(self, items: list[Any]) -> None:
+        if items:
+            self.parts.append(json.dumps(items, ensure_ascii=False)[1:-1])
+            self.items += len(items)
+
+    def text(self) -> str:
+        return "[" + ", ".join(self.parts) + "]"
 
 
 def short_line(text: str, width: int = 76) -> str:

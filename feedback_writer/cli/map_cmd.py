@@ -3,7 +3,7 @@ decisions on it are ``feedback-writer evidence``, in ``evidence_cmd``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +11,7 @@ import click
 
 from feedback_writer.cli._common import app, common_options
 from feedback_writer.cli._notes_io import date_order_option
-from feedback_writer.cli._output import echo_json, short_line
+from feedback_writer.cli._output import JsonListParts, echo_json, json_is_pretty, short_line
 from feedback_writer.cli._progress import ProgressLine
 from feedback_writer.context import AppContext
 from feedback_writer.errors import UsageError
@@ -19,6 +19,7 @@ from feedback_writer.ladder.model import Ladder
 from feedback_writer.mapping.results import MappingRun, NoteMapping
 
 if TYPE_CHECKING:
+    from feedback_writer.mapping.service import ChunkFn
     from feedback_writer.notes.dates import DateOrder
 
 _FORMAT = click.Choice(["table", "json"])
@@ -28,14 +29,23 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def _matching(progress: ProgressLine) -> Callable[[int, int], None]:
-    """The offline matcher's progress, on the terminal's status line."""
+def _matching(progress: ProgressLine, parts: JsonListParts | None) -> ChunkFn:
+    """The offline matcher's progress, on the terminal's status line; with ``parts``, each
+    chunk's JSON is encoded as it comes (while the workers match the next one)."""
 
-    def show(done: int, total: int) -> None:
+    def show(chunk: Sequence[NoteMapping], done: int, total: int) -> None:
+        if parts is not None:
+            parts.add([r.to_json() for r in chunk])
         if total >= 1_000:  # a smaller run is done before anyone could read it
             progress(f"matching notes: {done:,}/{total:,}")
 
     return show
+
+
+def _json_parts(fmt: str) -> JsonListParts | None:
+    """Where a piped ``--format json`` is encoded as the matcher goes (a terminal's is
+    indented, at the end)."""
+    return JsonListParts() if fmt == "json" and not json_is_pretty() else None
 
 
 _TEXTS_ONLY_MAP_NOTE = (
@@ -46,11 +56,17 @@ _TEXTS_ONLY_MAP_NOTE = (
 )
 
 
-def _print_run(run: MappingRun, ladder: Ladder, fmt: str) -> None:
+def _print_run(
+    run: MappingRun, ladder: Ladder, fmt: str, parts: JsonListParts | None = None
+) -> None:
     if run.source == "matcher" and not ladder.has_hints and run.results:
         click.echo(_TEXTS_ONLY_MAP_NOTE, err=True)  # stderr: JSON on stdout stays clean
     if fmt == "json":
-        echo_json([r.to_json() for r in run.results], ensure_ascii=False)
+        # The parts are the run's JSON when the matcher's answers are its results: no model.
+        if parts is not None and run.model is None and parts.items == len(run.results):
+            click.echo(parts.text())
+        else:
+            echo_json([r.to_json() for r in run.results], ensure_ascii=False)
         return
     for r in run.results:
         _print_note(r, ladder)
@@ -144,11 +160,12 @@ def map_command(
             raise UsageError("--model and --offline go with --person; a FILE is mapped offline")
         # No workspace is opened: mapping a file stores nothing.
         items = _file_items(file, date_order)
+        parts = _json_parts(fmt)
         with ProgressLine() as progress:
             run = service.map_texts(
-                ctx.ladder, items, top_k=top_k, jobs=jobs, on_matching=_matching(progress)
+                ctx.ladder, items, top_k=top_k, jobs=jobs, on_matching=_matching(progress, parts)
             )
-        _print_run(run, ctx.ladder, fmt)
+        _print_run(run, ctx.ladder, fmt, parts)
         return
     assert person is not None
     if model and offline:
@@ -159,15 +176,16 @@ def map_command(
     if dry_run:
         _dry_run(ctx, person, top_k, fmt, offline)
         return
+    parts = _json_parts(fmt)
     with ProgressLine() as progress:
         run = service.suggest_configured(
             repo, ladder, person, ctx.settings, offline=offline, top_k=top_k,
             on_warning=lambda message: progress.line(f"warning: {message}"),
-            on_matching=_matching(progress), jobs=jobs,
+            on_matching=_matching(progress, parts), jobs=jobs,
         )  # fmt: skip
     if not run.results:
         _warn(f"no notes for {person}: add some with 'feedback-writer notes add'")
-    _print_run(run, ladder, fmt)
+    _print_run(run, ladder, fmt, parts)
 
 
 def _dry_run(ctx: AppContext, person: str, top_k: int, fmt: str, offline: bool) -> None:

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 WarnFn = Callable[[str], None]
 ProgressFn = Callable[[int, int], None]
 """Called with (notes mapped so far, notes in total)."""
+ChunkFn = Callable[[Sequence[NoteMapping], int, int], None]
+"""Called with each chunk of the offline matcher's mappings, in order, the notes mapped so
+far and the notes in total."""
 
 # --- the matcher, built once per ladder ------------------------------------------------
 
@@ -57,7 +60,7 @@ def _offline(
     items: Sequence[tuple[str, str]],
     top_k: int,
     jobs: int | None,
-    on_matching: ProgressFn | None,
+    on_matching: ChunkFn | None,
 ) -> Generator[list[NoteMapping], None, None]:
     """The offline matcher's mappings of ``items``, a chunk at a time, in order."""
     if top_k < 1:
@@ -70,14 +73,16 @@ def _offline(
     done = 0
     with closing(match_chunks(matcher_for(ladder), texts, top_k, jobs=jobs)) as parts:
         for part in parts:
-            chunk = items[done : done + len(part)]
+            mapped = [
+                NoteMapping(note_id, text, matches)
+                for (note_id, text), matches in zip(
+                    items[done : done + len(part)], part, strict=True
+                )
+            ]
             done += len(part)
             if on_matching is not None:
-                on_matching(done, len(items))
-            yield [
-                NoteMapping(note_id, text, matches)
-                for (note_id, text), matches in zip(chunk, part, strict=True)
-            ]
+                on_matching(mapped, done, len(items))
+            yield mapped
 
 
 def map_texts(
@@ -90,7 +95,7 @@ def map_texts(
     templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
-    on_matching: ProgressFn | None = None,
+    on_matching: ChunkFn | None = None,
     jobs: int | None = None,
 ) -> MappingRun:
     """Map ``(note_id, text)`` pairs without storing anything.
@@ -138,7 +143,7 @@ def suggest(
     templates: PromptTemplates | None = None,
     on_warning: WarnFn | None = None,
     on_progress: ProgressFn | None = None,
-    on_matching: ProgressFn | None = None,
+    on_matching: ChunkFn | None = None,
     jobs: int | None = None,
 ) -> MappingRun:
     """Suggest evidence for each of a person's (not excluded) notes and store it.
@@ -190,7 +195,7 @@ def suggest_configured(
     offline: bool = False,
     top_k: int = 5,
     on_warning: Callable[[str], None] | None = None,
-    on_matching: ProgressFn | None = None,
+    on_matching: ChunkFn | None = None,
     jobs: int | None = None,
 ) -> MappingRun:
     """:func:`suggest` as the settings say: the configured model (unless ``offline``), the

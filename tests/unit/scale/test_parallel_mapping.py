@@ -277,3 +277,29 @@ def _state(pid: int) -> str | None:
     except OSError:
         return None
     return next(line.split()[1] for line in status.splitlines() if line.startswith("State:"))
+
+
+@pytest.mark.parametrize("cuts", [[], [0], [1], [2, 2, 5], [0, 3, 3, 7]])
+def test_json_encoded_in_parts_is_the_json_of_the_whole(cuts: list[int]) -> None:
+    """A piped ``map --format json`` is encoded chunk by chunk while the workers match;
+    the text must be the one ``echo_json`` prints for the whole list."""
+    from feedback_writer.cli._output import JsonListParts
+
+    items: list[object] = [
+        {"note_id": "n1", "text": 'Zoë fixed the "flaky" test\n', "matches": []},
+        {"note_id": "n2", "text": "ran the drill", "matches": [{"score": 0.5}]},
+        {"note_id": "n3", "text": "über", "matches": [{"score": 1e-05}, {"score": 0.25}]},
+        [],
+        "plain",
+        3.5,
+        None,
+    ]
+    parts, start = JsonListParts(), 0
+    for end in [*cuts, len(items)]:
+        parts.add(items[start:end])
+        start = end
+    assert parts.text() == json.dumps(items, ensure_ascii=False)
+    assert parts.items == len(items)
+    empty = JsonListParts()
+    empty.add([])
+    assert empty.text() == "[]" == json.dumps([])
