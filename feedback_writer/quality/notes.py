@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from feedback_writer.quality.rules import load_rules
+from feedback_writer.quality.rules import load_note_rules
 from feedback_writer.quality.text import compile_terms
 
 
 def note_parts(text: str, rules_dir: str | Path | None = None) -> dict[str, bool]:
     """Which of situation, behaviour and outcome the note has."""
-    conf = load_rules(rules_dir).notes
+    conf = load_note_rules(rules_dir)
     out: dict[str, bool] = {}
     for name, part in conf["parts"].items():
         pattern = compile_terms(part["terms"])
@@ -24,7 +24,7 @@ def note_parts(text: str, rules_dir: str | Path | None = None) -> dict[str, bool
 def followup_question(text: str, rules_dir: str | Path | None = None) -> str | None:
     """A question asking for what a vague note lacks, or None when the note is specific
     enough (``notes list`` and the Notes screen show it beside the note)."""
-    conf = load_rules(rules_dir).notes
+    conf = load_note_rules(rules_dir)
     parts = note_parts(text, rules_dir)
     if sum(parts.values()) >= int(conf.get("min_parts", 2)):
         return None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from feedback_writer.cli import cli
@@ -43,3 +46,26 @@ def test_json_has_a_followup_key() -> None:
     assert data[vague]["followup"] == followup_question(VAGUE)
     assert data[specific]["followup"] is None
     assert data[vague]["text"] == VAGUE  # the note's own fields are all still there
+
+
+def test_the_question_reads_the_note_rules_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Notes screen asks when it opens: compiling every other rule first took most of
+    its opening time. A company's notes.yaml still replaces the shipped one."""
+    from feedback_writer.quality import rules
+
+    def everything(company: str | None) -> None:
+        raise AssertionError("the follow-up question loaded every rule file")
+
+    monkeypatch.setattr(rules, "_load", everything)
+    assert followup_question(VAGUE) is not None
+    assert followup_question(SPECIFIC) is None
+    shipped = rules.load_note_rules()
+    company = tmp_path / "rules"
+    company.mkdir()
+    own = dict(shipped, parts={**shipped["parts"]})
+    own["parts"]["outcome"] = {**shipped["parts"]["outcome"], "question": "And then?"}
+    (company / "notes.yaml").write_text(yaml.safe_dump(own), encoding="utf-8")
+    question = followup_question(VAGUE, company)
+    assert question is not None and "And then?" in question
