@@ -18,6 +18,8 @@ import datetime as dt
 import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -186,8 +188,18 @@ def main() -> int:
             f"seeded {args.small:,} and {args.large:,} notes "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        rc, took, _ = run(small, "map", "--person", "Ana", "--offline", "--format", "json")
+        # The median of three maps, each on a fresh copy of the workspace (the first map of
+        # a person, as the goal has it): one run on this noisy machine is not a figure.
+        runs: list[tuple[int, float, float]] = []
+        for _ in range(3):
+            fresh = Path(tmp, "map")
+            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.copytree(small, fresh)
+            runs.append(run(fresh, "map", "--person", "Ana", "--offline", "--format", "json"))
+        rc = max(r[0] for r in runs)
+        took = statistics.median(r[1] for r in runs)
         show(f"map --person, {args.small:,} notes (end to end)", took, "s", 2.0, rc)
+        print(f"{'  median of 3 runs:':<44} {', '.join(f'{r[1]:.2f}' for r in runs)} s")
         opened, frames, pressed = notes_screen(small)
         show(f"Notes screen opens, {args.small:,} notes", opened, "s", 0.5)
         show("Notes screen: 20 page-downs, key to frame", frames, "s", 1.0)
