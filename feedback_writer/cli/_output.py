@@ -28,16 +28,17 @@ def echo_json(data: Any, *, ensure_ascii: bool = True) -> None:
 class JsonListParts:
     """A JSON list encoded a part at a time, while other work goes on (a map's workers
     match the next chunk), then printed whole: the text :func:`echo_json` prints for the
-    whole list when piped, with ``ensure_ascii=False``."""
+    whole list when piped, with ``ensure_ascii=False``. Items come as their JSON text
+    (``json.dumps(item, ensure_ascii=False)``)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.items = 0
 
-    def add(self, items: list[Any]) -> None:
-        if items:
-            self.parts.append(json.dumps(items, ensure_ascii=False)[1:-1])
-            self.items += len(items)
+    def add(self, texts: list[str]) -> None:
+        if texts:
+            self.parts.append(", ".join(texts))
+            self.items += len(texts)
 
     def text(self) -> str:
         return "[" + ", ".join(self.parts) + "]"

@@ -35,7 +35,7 @@ def _matching(progress: ProgressLine, parts: JsonListParts | None) -> ChunkFn:
 
     def show(chunk: Sequence[NoteMapping], done: int, total: int) -> None:
         if parts is not None:
-            parts.add([r.to_json() for r in chunk])
+            parts.add([r.json_text() for r in chunk])
         if total >= 1_000:  # a smaller run is done before anyone could read it
             progress(f"matching notes: {done:,}/{total:,}")
 

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feedback_writer.mapping import _parallel
 
@@ -296,10 +298,34 @@ def test_json_encoded_in_parts_is_the_json_of_the_whole(cuts: list[int]) -> None
     ]
     parts, start = JsonListParts(), 0
     for end in [*cuts, len(items)]:
-        parts.add(items[start:end])
+        parts.add([json.dumps(item, ensure_ascii=False) for item in items[start:end]])
         start = end
     assert parts.text() == json.dumps(items, ensure_ascii=False)
     assert parts.items == len(items)
     empty = JsonListParts()
     empty.add([])
     assert empty.text() == "[]" == json.dumps([])
+
+
+_TEXT = st.text(st.characters(codec="utf-8") | st.sampled_from('"\\\n\t\x00\u2028é'))
+_SCORE = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 5)
+
+
+@given(
+    note_id=_TEXT,
+    text=_TEXT,
+    matches=st.lists(
+        st.tuples(_TEXT, _TEXT, _TEXT, _SCORE, st.sampled_from(["positive", "negative"])),
+        max_size=6,
+    ),
+)
+def test_a_note_mappings_json_text_is_json_dumps_of_its_json(
+    note_id: str, text: str, matches: list[tuple[str, str, str, float, str]]
+) -> None:
+    """``NoteMapping.json_text`` puts a map's JSON together without building dicts; it
+    must be exactly ``json.dumps(to_json(), ensure_ascii=False)``, for any text."""
+    from feedback_writer.mapping.matcher import Match
+    from feedback_writer.mapping.results import NoteMapping
+
+    mapping = NoteMapping(note_id, text, [Match(*m) for m in matches])  # type: ignore[arg-type]
+    assert mapping.json_text() == json.dumps(mapping.to_json(), ensure_ascii=False)
