@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -79,30 +79,13 @@ def workers_for(notes: int, jobs: int | None) -> int:
     return max(1, min(jobs, -(-notes // CHUNK)))
 
 
-def match_all(
-    matcher: Matcher,
-    texts: Sequence[str],
-    top_k: int,
-    *,
-    jobs: int | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> list[list[Match]]:
-    """``matcher.match(text, top_k)`` for each text, in order, in ``workers_for`` processes;
-    ``on_progress(done, total)`` after each chunk."""
-    results: list[list[Match]] = []
-    for part in match_chunks(matcher, texts, top_k, jobs=jobs):
-        results.extend(part)
-        if on_progress is not None:
-            on_progress(len(results), len(texts))
-    return results
-
-
 def match_chunks(
     matcher: Matcher, texts: Sequence[str], top_k: int, *, jobs: int | None = None
 ) -> Generator[list[list[Match]], None, None]:
-    """:func:`match_all` a chunk at a time (:data:`CHUNK` texts, in order), for a caller
-    that stores each while the workers match the next. The workers start at the first
-    ``next()``; closing the iterator stops them."""
+    """``matcher.match(text, top_k)`` for each text, in order, a chunk (:data:`CHUNK`
+    texts) at a time, in ``workers_for`` processes: a caller stores each chunk while the
+    workers match the next. The workers start at the first ``next()``; closing the
+    iterator stops them."""
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     workers = workers_for(len(texts), jobs)
     if workers <= 1:

@@ -174,19 +174,21 @@ def load_note_rules(company_dir: str | Path | None = None) -> dict[str, Any]:
     return _load_notes(str(Path(company_dir).expanduser()) if company_dir else None)
 
 
-@lru_cache(maxsize=8)
-def _load_notes(company: str | None) -> dict[str, Any]:
+def _folder(company: str | None) -> Path | None:
     folder = Path(company) if company else None
     if folder is not None and not folder.is_dir():
         raise QualityRulesError([f"{folder}: not a folder of rule files"])
-    return _read("notes.yaml", folder)[0]
+    return folder
+
+
+@lru_cache(maxsize=8)
+def _load_notes(company: str | None) -> dict[str, Any]:
+    return _read("notes.yaml", _folder(company))[0]
 
 
 @lru_cache(maxsize=8)
 def _load(company: str | None) -> RuleSet:
-    folder = Path(company) if company else None
-    if folder is not None and not folder.is_dir():
-        raise QualityRulesError([f"{folder}: not a folder of rule files"])
+    folder = _folder(company)
     lex, origin = _read(LEXICON, folder)
     sources = {LEXICON: f"{lex['source']} ({lex['licence']})"}
     classes: dict[str, frozenset[str]] = {}

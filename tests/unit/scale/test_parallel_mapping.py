@@ -49,9 +49,10 @@ def test_workers_share_the_run_and_keep_its_order() -> None:
 
         _parallel.CHUNK = 7
         texts = [f"note {i}" for i in range(100)]
-        seen = []
-        progress = lambda done, _: seen.append(done)
-        out = _parallel.match_all(Tagger(), texts, 2, jobs=2, on_progress=progress)
+        out, seen = [], []
+        for part in _parallel.match_chunks(Tagger(), texts, 2, jobs=2):
+            out += part
+            seen.append(len(out))
         print(json.dumps({"parent": os.getpid(), "out": out, "progress": seen}))
         """
     )
@@ -78,7 +79,7 @@ def test_a_worker_error_reaches_the_caller() -> None:
 
         _parallel.CHUNK = 10
         try:
-            _parallel.match_all(Broken(), [f"note {i}" for i in range(100)], 5, jobs=2)
+            list(_parallel.match_chunks(Broken(), [f"note {i}" for i in range(100)], 5, jobs=2))
         except ValueError as exc:
             print("caught:", exc)
         """,
@@ -104,7 +105,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
 
         _parallel.CHUNK = 10
         try:
-            _parallel.match_all(Doomed(), [f"note {i}" for i in range(100)], 5, jobs=2)
+            list(_parallel.match_chunks(Doomed(), [f"note {i}" for i in range(100)], 5, jobs=2))
         except _parallel.WorkerDied as exc:
             print("stopped:", exc)
         """,
@@ -196,13 +197,14 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in found]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
-def test_ctrl_c_stops_a_parallel_map_and_stores_nothing(tmp_path: Path) -> None:
-    env = _workspace(tmp_path, 8_000)
+def _parallel_map(
+    env: dict[str, str], stdout: int, *, new_session: bool = False
+) -> tuple[subprocess.Popen[str], list[int]]:
+    """A real ``map --jobs 2`` and its two workers, once both are seen (then 0.2 s on)."""
     cmd = [sys.executable, "-m", "feedback_writer", "map", "-p", "Ana", "--offline", "--jobs", "2"]
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
+        cmd, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=new_session,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     workers: list[int] = []
@@ -211,6 +213,14 @@ def test_ctrl_c_stops_a_parallel_map_and_stores_nothing(tmp_path: Path) -> None:
         time.sleep(0.01)
     assert len(workers) == 2, "the map ended before its workers were seen"
     time.sleep(0.2)
+    return proc, workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_ctrl_c_stops_a_parallel_map_and_stores_nothing(tmp_path: Path) -> None:
+    env = _workspace(tmp_path, 8_000)
+    # Its own process group, as a terminal's foreground job.
+    proc, workers = _parallel_map(env, subprocess.PIPE, new_session=True)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 1
@@ -252,17 +262,7 @@ def test_workers_die_with_a_killed_map(tmp_path: Path) -> None:
     """SIGKILL of a parallel map: its workers go at once (no orphan matching for nobody,
     no BrokenPipeError traceback from them), and nothing is stored."""
     env = _workspace(tmp_path, 8_000)
-    cmd = [sys.executable, "-m", "feedback_writer", "map", "-p", "Ana", "--offline", "--jobs", "2"]
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
-    )
-    deadline = time.monotonic() + 60
-    workers: list[int] = []
-    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        workers = _children(proc.pid)
-        time.sleep(0.01)
-    assert len(workers) == 2, "the map ended before its workers were seen"
-    time.sleep(0.2)
+    proc, workers = _parallel_map(env, subprocess.DEVNULL)
     proc.kill()
     _, err = proc.communicate(timeout=30)
     time.sleep(0.3)

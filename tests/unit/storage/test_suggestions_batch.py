@@ -14,7 +14,13 @@ from feedback_writer.notes.model import ParsedNote
 from feedback_writer.storage import mappings
 from feedback_writer.storage.repository import Repository
 
-BATCHES = pytest.mark.parametrize("batch", [500, 2, 1], ids=["one-batch", "by-2", "by-1"])
+
+@pytest.fixture(params=[500, 2, 1], ids=["one-batch", "by-2", "by-1"])
+def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The notes per statement batch, set for the test."""
+    size: int = request.param
+    monkeypatch.setattr(mappings, "_BATCH", size)
+    return size
 
 
 def _state(repo: Repository, note_id: str) -> set[tuple[str, float, str, str]]:
@@ -23,11 +29,8 @@ def _state(repo: Repository, note_id: str) -> set[tuple[str, float, str, str]]:
     }
 
 
-@BATCHES
-def test_many_notes_keep_decisions_and_replace_open_suggestions(
-    repo: Repository, batch: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(mappings, "_BATCH", batch)
+@pytest.mark.usefixtures("batch")
+def test_many_notes_keep_decisions_and_replace_open_suggestions(repo: Repository) -> None:
     a = repo.add_note("Ana", ParsedNote(text="a"))
     b = repo.add_note("Ana", ParsedNote(text="b"))
     repo.replace_suggestions_many(
@@ -52,11 +55,8 @@ def test_many_notes_keep_decisions_and_replace_open_suggestions(
     assert {m.source for m in repo.mappings_for_note(b.id) if m.status == "suggested"} == {"model"}
 
 
-@BATCHES
-def test_a_bad_polarity_stores_nothing(
-    repo: Repository, batch: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(mappings, "_BATCH", batch)
+@pytest.mark.usefixtures("batch")
+def test_a_bad_polarity_stores_nothing(repo: Repository) -> None:
     a = repo.add_note("Ana", ParsedNote(text="a"))
     repo.replace_suggestions(a.id, [("x.y.a", 0.5, "positive")], "matcher")
     with pytest.raises(UsageError):
